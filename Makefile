@@ -1,0 +1,27 @@
+# The targets a newcomer needs: quickstart, test, lint, build, bench.
+GO ?= go
+BIN := bin
+
+.PHONY: all build test lint quickstart bench clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN)/ ./cmd/...
+
+test:
+	$(GO) test -race -count=1 -timeout 20m ./...
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	./.ci/lint-imports.sh
+
+quickstart: build
+	$(BIN)/quickstart
+
+bench:
+	@echo "benchmarks land with the benchmark issue"
+
+clean:
+	rm -rf $(BIN) quickstart-data
