@@ -19,7 +19,7 @@ worker/sink                  worker/tolerance connector connector/data connector
 worker/source                worker/tolerance storage connector connector/data connector/configdef
 worker/tolerance             connector connector/data connector/configdef
 worker/group                 -
-worker/config                connector/configdef connector/provider
+worker/config                connector connector/configdef connector/provider
 worker                       worker/config worker/sink worker/source worker/tolerance storage connector connector/plugin connector/data connector/configdef
 storage                      -
 storage/kafkalog             -
@@ -34,7 +34,7 @@ connector/file               connector connector/data connector/configdef
 connector/converter          connector connector/data connector/configdef
 connector/provider           connector connector/configdef
 connector/plugin             connector connector/configdef
-connector/connectortest      connector connector/data connector/configdef
+connector/connectortest/*    connector connector/data connector/configdef connector/connectortest/*
 connector/data               -
 connector/configdef          -
 connector                    connector/data connector/configdef
