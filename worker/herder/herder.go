@@ -241,3 +241,13 @@ func (e *NotLeaderError) Error() string {
 // DefaultRequestTimeout is how long the REST layer waits for a herder call,
 // as the Java worker does.
 const DefaultRequestTimeout = 90 * time.Second
+
+// InternalRequestSignature is what a worker sent to sign an internal request
+// (task configs, fencing) in the sessioned protocol: the raw body and the
+// X-Connect-Authorization / X-Connect-Request-Signature-Algorithm headers.
+// Nil when the request carried no signature.
+type InternalRequestSignature struct {
+	Algorithm string
+	Signature []byte // decoded from base64
+	Body      []byte
+}

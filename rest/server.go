@@ -1,0 +1,310 @@
+package rest
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/kafka-connect-go/connect/worker/herder"
+)
+
+// Config configures the REST server. The zero value of every field is usable.
+type Config struct {
+	// TopicTrackingEnabled and TopicTrackingResetEnabled gate /topics and
+	// /topics/reset (topic.tracking.enable, topic.tracking.allow.reset).
+	// The cmd layer sets them from the worker config (Java defaults: true).
+	TopicTrackingEnabled      bool
+	TopicTrackingResetEnabled bool
+	// AllowOrigin and AllowMethods enable CORS when AllowOrigin is not
+	// blank (access.control.allow.origin / .allow.methods).
+	AllowOrigin  string
+	AllowMethods string
+	// ResponseHeaders are response.http.headers.config rules, applied to
+	// every response.
+	ResponseHeaders []HeaderRule
+	// AdminEnabled serves /admin/loggers on this server (admin.listeners
+	// unset). False hides them (404), as admin.listeners="" does.
+	AdminEnabled bool
+	// RequestTimeout bounds herder calls; zero means 90 s, as in Java.
+	RequestTimeout time.Duration
+	// HealthTimeout bounds /health; zero means 10 s.
+	HealthTimeout time.Duration
+	// Loggers backs /admin/loggers; nil answers 404 there.
+	Loggers Loggers
+	// Forwarder sends requests to other workers; nil uses a plain http.Client.
+	Forwarder *http.Client
+	// Logger receives request and error logs; nil discards them.
+	Logger *slog.Logger
+}
+
+// Server is the Connect REST API over a Herder.
+type Server struct {
+	cfg     Config
+	herder  Herder
+	log     *slog.Logger
+	handler http.Handler
+
+	mu      sync.Mutex
+	servers []*http.Server
+}
+
+// NewServer builds the API's routes.
+func NewServer(cfg Config, h Herder) *Server {
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = herder.DefaultRequestTimeout
+	}
+	if cfg.HealthTimeout <= 0 {
+		cfg.HealthTimeout = 10 * time.Second
+	}
+	if cfg.Forwarder == nil {
+		cfg.Forwarder = &http.Client{
+			Timeout: cfg.RequestTimeout,
+			// Redirects are not followed, as Java's forwarding client.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		}
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{cfg: cfg, herder: h, log: log}
+	s.handler = s.withHeaders(s.routes())
+	return s
+}
+
+// Handler returns the API as an http.Handler (for tests and embedding).
+func (s *Server) Handler() http.Handler { return s.handler }
+
+func (s *Server) routes() *mux.Router {
+	r := mux.NewRouter()
+	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		s.writeErrorStatus(w, http.StatusNotFound, "HTTP 404 Not Found")
+	})
+	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		s.writeErrorStatus(w, http.StatusMethodNotAllowed, "HTTP 405 Method Not Allowed")
+	})
+	// Connector names may contain characters that need escaping (spaces,
+	// slashes); route on the escaped path and let mux unescape variables.
+	r.UseEncodedPath()
+
+	r.HandleFunc("/", s.serverInfo).Methods(http.MethodGet)
+	r.HandleFunc("/health", s.health).Methods(http.MethodGet)
+
+	r.HandleFunc("/connectors", s.listConnectors).Methods(http.MethodGet)
+	r.HandleFunc("/connectors", s.createConnector).Methods(http.MethodPost)
+	c := r.PathPrefix("/connectors/{connector}").Subrouter()
+	c.HandleFunc("", s.getConnector).Methods(http.MethodGet)
+	c.HandleFunc("", s.deleteConnector).Methods(http.MethodDelete)
+	c.HandleFunc("/config", s.getConnectorConfig).Methods(http.MethodGet)
+	c.HandleFunc("/config", s.putConnectorConfig).Methods(http.MethodPut)
+	c.HandleFunc("/config", s.patchConnectorConfig).Methods(http.MethodPatch)
+	c.HandleFunc("/status", s.getConnectorStatus).Methods(http.MethodGet)
+	c.HandleFunc("/tasks", s.getTaskConfigs).Methods(http.MethodGet)
+	c.HandleFunc("/tasks", s.putTaskConfigs).Methods(http.MethodPost)
+	c.HandleFunc("/tasks-config", s.getTasksConfig).Methods(http.MethodGet)
+	c.HandleFunc("/tasks/{task}/status", s.getTaskStatus).Methods(http.MethodGet)
+	c.HandleFunc("/tasks/{task}/restart", s.restartTask).Methods(http.MethodPost)
+	c.HandleFunc("/restart", s.restartConnector).Methods(http.MethodPost)
+	c.HandleFunc("/pause", s.pauseConnector).Methods(http.MethodPut)
+	c.HandleFunc("/resume", s.resumeConnector).Methods(http.MethodPut)
+	c.HandleFunc("/stop", s.stopConnector).Methods(http.MethodPut)
+	c.HandleFunc("/fence", s.fenceZombies).Methods(http.MethodPut)
+	c.HandleFunc("/topics", s.getActiveTopics).Methods(http.MethodGet)
+	c.HandleFunc("/topics/reset", s.resetActiveTopics).Methods(http.MethodPut)
+	c.HandleFunc("/offsets", s.getOffsets).Methods(http.MethodGet)
+	c.HandleFunc("/offsets", s.alterOffsets).Methods(http.MethodPatch)
+	c.HandleFunc("/offsets", s.resetOffsets).Methods(http.MethodDelete)
+
+	r.HandleFunc("/connector-plugins", s.listPlugins).Methods(http.MethodGet)
+	r.HandleFunc("/connector-plugins/{plugin}/config", s.pluginConfig).Methods(http.MethodGet)
+	r.HandleFunc("/connector-plugins/{plugin}/config/validate", s.validateConfig).Methods(http.MethodPut)
+
+	if s.cfg.AdminEnabled {
+		r.HandleFunc("/admin/loggers", s.listLoggers).Methods(http.MethodGet)
+		r.HandleFunc("/admin/loggers/{logger}", s.getLogger).Methods(http.MethodGet)
+		r.HandleFunc("/admin/loggers/{logger}", s.setLogger).Methods(http.MethodPut)
+	}
+	if s.cfg.AllowOrigin != "" {
+		// Preflight requests for any path.
+		r.Methods(http.MethodOptions).HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.WriteHeader(http.StatusOK)
+		})
+	}
+	return r
+}
+
+// withHeaders applies CORS and the configured response header rules.
+func (s *Server) withHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.cfg.AllowOrigin != "" {
+			if origin := r.Header.Get("Origin"); origin != "" && originAllowed(s.cfg.AllowOrigin, origin) {
+				w.Header().Set("Access-Control-Allow-Origin", origin)
+				methods := s.cfg.AllowMethods
+				if methods == "" {
+					methods = "GET,POST,HEAD"
+				}
+				w.Header().Set("Access-Control-Allow-Methods", methods)
+				w.Header().Set("Access-Control-Allow-Headers", "X-Requested-With,Content-Type,Accept,Origin")
+				w.Header().Add("Vary", "Origin")
+			}
+		}
+		for _, rule := range s.cfg.ResponseHeaders {
+			rule.apply(w.Header())
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func originAllowed(allowed, origin string) bool {
+	for _, a := range strings.Split(allowed, ",") {
+		a = strings.TrimSpace(a)
+		if a == "*" || strings.EqualFold(a, origin) {
+			return true
+		}
+	}
+	return false
+}
+
+// HeaderRule is one response.http.headers.config rule: "<action> <Name>:<value>".
+type HeaderRule struct {
+	Action string // set, add, setDate, addDate
+	Name   string
+	Value  string
+}
+
+func (h HeaderRule) apply(hdr http.Header) {
+	switch strings.ToLower(h.Action) {
+	case "set":
+		hdr.Set(h.Name, h.Value)
+	case "add":
+		hdr.Add(h.Name, h.Value)
+	case "setdate":
+		hdr.Set(h.Name, time.Now().UTC().Format(http.TimeFormat))
+	case "adddate":
+		hdr.Add(h.Name, time.Now().UTC().Format(http.TimeFormat))
+	}
+}
+
+// ParseHeaderRules parses response.http.headers.config: comma-separated
+// rules "<action> <Header>:<value>".
+func ParseHeaderRules(s string) ([]HeaderRule, error) {
+	var out []HeaderRule
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		action, rest, ok := strings.Cut(part, " ")
+		name, value, ok2 := strings.Cut(strings.TrimSpace(rest), ":")
+		switch strings.ToLower(action) {
+		case "set", "add", "setdate", "adddate":
+		default:
+			ok = false
+		}
+		if !ok || !ok2 || strings.TrimSpace(name) == "" {
+			return nil, fmt.Errorf("response.http.headers.config: invalid rule %q: expected \"<set|add|setDate|addDate> <Header>:<value>\"", part)
+		}
+		out = append(out, HeaderRule{Action: action, Name: strings.TrimSpace(name), Value: strings.TrimSpace(value)})
+	}
+	return out, nil
+}
+
+// Listener is one entry of the listeners key.
+type Listener struct {
+	Scheme string // http or https
+	Host   string // "" for all interfaces
+	Port   int
+}
+
+// ParseListeners parses a listeners value ("http://:8083,https://host:8443").
+func ParseListeners(entries []string) ([]Listener, error) {
+	var out []Listener
+	for _, e := range entries {
+		e = strings.TrimSpace(e)
+		if e == "" {
+			continue
+		}
+		u, err := url.Parse(e)
+		if err != nil || u.Host == "" && !strings.HasSuffix(e, "://") {
+			return nil, fmt.Errorf("listeners: %q is not a valid listener, expected http://host:port or https://host:port", e)
+		}
+		scheme := strings.ToLower(u.Scheme)
+		if scheme != "http" && scheme != "https" {
+			return nil, fmt.Errorf("listeners: %q has scheme %q, expected http or https", e, u.Scheme)
+		}
+		host, portStr, err := net.SplitHostPort(u.Host)
+		if err != nil {
+			return nil, fmt.Errorf("listeners: %q: expected host:port: %v", e, err)
+		}
+		var port int
+		if _, err := fmt.Sscanf(portStr, "%d", &port); err != nil || port < 0 || port > 65535 {
+			return nil, fmt.Errorf("listeners: %q: port %q is not a number between 0 and 65535", e, portStr)
+		}
+		out = append(out, Listener{Scheme: scheme, Host: host, Port: port})
+	}
+	if len(out) == 0 {
+		return nil, errors.New("listeners: at least one listener is required")
+	}
+	return out, nil
+}
+
+// Listen binds every listener; https listeners need tlsConfig.
+func Listen(ls []Listener, tlsConfig *tls.Config) ([]net.Listener, error) {
+	var out []net.Listener
+	for _, l := range ls {
+		addr := net.JoinHostPort(l.Host, fmt.Sprint(l.Port))
+		nl, err := net.Listen("tcp", addr)
+		if err != nil {
+			for _, o := range out {
+				o.Close()
+			}
+			return nil, fmt.Errorf("rest: listen on %s://%s: %w", l.Scheme, addr, err)
+		}
+		if l.Scheme == "https" {
+			if tlsConfig == nil {
+				nl.Close()
+				for _, o := range out {
+					o.Close()
+				}
+				return nil, fmt.Errorf("rest: listener https://%s needs ssl.keystore settings", addr)
+			}
+			nl = tls.NewListener(nl, tlsConfig)
+		}
+		out = append(out, nl)
+	}
+	return out, nil
+}
+
+// Serve serves the API on l until Shutdown; it returns http.ErrServerClosed
+// after a clean shutdown.
+func (s *Server) Serve(l net.Listener) error {
+	srv := &http.Server{Handler: s.handler, ReadHeaderTimeout: 30 * time.Second}
+	s.mu.Lock()
+	s.servers = append(s.servers, srv)
+	s.mu.Unlock()
+	return srv.Serve(l)
+}
+
+// Shutdown stops every Serve, letting in-flight requests finish within ctx.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	servers := s.servers
+	s.mu.Unlock()
+	var errs []error
+	for _, srv := range servers {
+		if err := srv.Shutdown(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
