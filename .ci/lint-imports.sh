@@ -5,6 +5,7 @@
 # whose pattern matches a package applies. A project package no rule covers
 # fails the check, so a new package needs a rule here.
 set -euo pipefail
+set -f # rule patterns such as "*" must not expand to file names
 cd "$(dirname "$0")/.."
 mod=github.com/kafka-connect-go/connect
 
@@ -24,7 +25,7 @@ worker                       worker/config worker/sink worker/source worker/tole
 storage                      -
 storage/kafkalog             -
 storage/kafkastore           storage storage/kafkalog connector/converter connector/data
-storage/filestore            storage
+storage/filestore            storage storage/memstore
 storage/memstore             storage
 storage/storagetest          storage storage/*
 transforms/predicates        connector connector/data connector/configdef
