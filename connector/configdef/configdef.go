@@ -107,25 +107,69 @@ func (d *ConfigDef) Define(k Key) *ConfigDef {
 	return d
 }
 
-// Embed defines every key of other under prefix (keys named prefix+name),
-// with the same group, as Java's ConfigDef.embed does for transforms.
+// Embed defines every key of other under prefix (keys named prefix+name), as
+// Java's ConfigDef.embed does for transforms and predicates: keys are taken
+// in other's documentation order (group, order in group, required first,
+// importance, name), numbered from startOrder, and put in group (or
+// "group: <own group>" when the key has a group of its own). Validators and
+// recommenders see the unprefixed name, so their messages read as they do in
+// Java ("for configuration headers"); dependents are prefixed.
 func (d *ConfigDef) Embed(prefix, group string, startOrder int, other *ConfigDef) *ConfigDef {
-	for i, name := range other.order {
-		k := *other.keys[name]
-		k.Name = prefix + name
+	for i, src := range other.sortedKeys() {
+		k := *src
+		k.Name = prefix + src.Name
 		k.Group = group
+		if src.Group != "" {
+			k.Group = group + ": " + src.Group
+		}
 		k.OrderInGroup = startOrder + i
 		if k.Validator != nil {
 			k.Validator = prefixedValidator{prefix: prefix, v: k.Validator}
 		}
-		deps := make([]string, len(k.Dependents))
-		for j, dep := range k.Dependents {
-			deps[j] = prefix + dep
+		if k.Recommender != nil {
+			k.Recommender = prefixedRecommender{prefix: prefix, r: k.Recommender}
 		}
-		k.Dependents = deps
+		if k.Dependents != nil {
+			deps := make([]string, len(k.Dependents))
+			for j, dep := range k.Dependents {
+				deps[j] = prefix + dep
+			}
+			k.Dependents = deps
+		}
 		d.Define(k)
 	}
 	return d
+}
+
+// sortedKeys orders the keys as Java's ConfigDef.sortedConfigs does: by group
+// (keys without a group first, then groups in order of first use), order in
+// group, required before optional, importance (HIGH first) and name.
+func (d *ConfigDef) sortedKeys() []*Key {
+	groupOrd := make(map[string]int, len(d.groups))
+	for i, g := range d.groups {
+		groupOrd[g] = i
+	}
+	keys := d.Keys()
+	sort.SliceStable(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		if (a.Group == "") != (b.Group == "") {
+			return a.Group == ""
+		}
+		if a.Group != b.Group {
+			return groupOrd[a.Group] < groupOrd[b.Group]
+		}
+		if a.OrderInGroup != b.OrderInGroup {
+			return a.OrderInGroup < b.OrderInGroup
+		}
+		if a.Required() != b.Required() {
+			return a.Required()
+		}
+		if a.Importance != b.Importance {
+			return a.Importance < b.Importance
+		}
+		return a.Name < b.Name
+	})
+	return keys
 }
 
 // prefixedValidator hands the embedded validator the unprefixed key name, so
@@ -137,6 +181,42 @@ type prefixedValidator struct {
 
 func (p prefixedValidator) Validate(name string, value any) error {
 	return p.v.Validate(strings.TrimPrefix(name, p.prefix), value)
+}
+
+func (p prefixedValidator) String() string { return describe(p.v) }
+
+// prefixedRecommender hands the embedded recommender the unprefixed key name
+// and only the parsed values under the prefix, unprefixed.
+type prefixedRecommender struct {
+	prefix string
+	r      Recommender
+}
+
+func (p prefixedRecommender) unprefixed(parsed map[string]any) map[string]any {
+	out := make(map[string]any, len(parsed))
+	for k, v := range parsed {
+		if rest, ok := strings.CutPrefix(k, p.prefix); ok {
+			out[rest] = v
+		}
+	}
+	return out
+}
+
+func (p prefixedRecommender) ValidValues(name string, parsed map[string]any) []any {
+	return p.r.ValidValues(strings.TrimPrefix(name, p.prefix), p.unprefixed(parsed))
+}
+
+func (p prefixedRecommender) Visible(name string, parsed map[string]any) bool {
+	return p.r.Visible(strings.TrimPrefix(name, p.prefix), p.unprefixed(parsed))
+}
+
+// describe renders a validator for documentation: its String method, or ""
+// when it has none.
+func describe(v Validator) string {
+	if s, ok := v.(fmt.Stringer); ok {
+		return s.String()
+	}
+	return ""
 }
 
 func contains(list []string, s string) bool {
@@ -170,7 +250,14 @@ func (d *ConfigDef) Groups() []string { return append([]string(nil), d.groups...
 // reported, joined in definition order; undeclared keys are ignored (as Java
 // ignores them) and stay available through Values.Originals.
 func (d *ConfigDef) Parse(props map[string]string) (*Values, error) {
-	vals := &Values{def: d, parsed: make(map[string]any, len(d.keys)), originals: props}
+	if undefined := d.undefinedDependents(); len(undefined) > 0 {
+		return nil, Errorf("Some configurations in are referred in the dependents, but not defined: %s", strings.Join(undefined, ","))
+	}
+	originals := make(map[string]string, len(props))
+	for k, v := range props {
+		originals[k] = v
+	}
+	vals := &Values{def: d, parsed: make(map[string]any, len(d.keys)), originals: originals}
 	var errs []error
 	for _, name := range d.order {
 		k := d.keys[name]
@@ -210,11 +297,28 @@ func parseValue(k *Key, raw string, set bool) (any, error) {
 	return v, nil
 }
 
+// undefinedDependents lists the dependents that name no declared key, in the
+// order Java's HashSet of them iterates (its messages list them so).
+func (d *ConfigDef) undefinedDependents() []string {
+	var out []string
+	for _, name := range d.order {
+		for _, dep := range d.keys[name].Dependents {
+			if _, ok := d.keys[dep]; !ok {
+				out = append(out, dep)
+			}
+		}
+	}
+	return javaHashSetOrder(out)
+}
+
 // Value is the validation result of one key: the shape of Java's ConfigValue
 // and of the REST validate endpoint's "value" object.
 type Value struct {
-	Name              string
-	Value             any // parsed value, or the raw string when it did not parse
+	Name string
+	// Value is the parsed value (the default when the key was not given);
+	// nil when the key defaults to null or its value did not parse, as in
+	// Java, where the REST validate response then shows "value": null.
+	Value             any
 	RecommendedValues []any
 	Errors            []string
 	Visible           bool
@@ -222,7 +326,9 @@ type Value struct {
 
 // Validate checks props and returns one Value per declared key, in definition
 // order, each with all of its error messages. It never stops at the first
-// problem, so a user sees everything wrong at once.
+// problem, so a user sees everything wrong at once. As in Java, a key's
+// validator runs even when its value did not parse or is missing (it then
+// sees nil), so a key can carry two messages.
 func (d *ConfigDef) Validate(props map[string]string) []*Value {
 	results := make(map[string]*Value, len(d.keys))
 	parsed := make(map[string]any, len(d.keys))
@@ -237,7 +343,6 @@ func (d *ConfigDef) Validate(props map[string]string) []*Value {
 			p, err := ParseType(name, raw, k.Type)
 			if err != nil {
 				cv.Errors = append(cv.Errors, err.Error())
-				cv.Value = raw
 			} else {
 				v = p
 			}
@@ -246,15 +351,13 @@ func (d *ConfigDef) Validate(props map[string]string) []*Value {
 		default:
 			v = k.Default
 		}
-		if k.Validator != nil && len(cv.Errors) == 0 {
+		if k.Validator != nil {
 			if err := k.Validator.Validate(name, v); err != nil {
 				cv.Errors = append(cv.Errors, err.Error())
 			}
 		}
-		if v != nil {
-			cv.Value = v
-			parsed[name] = v
-		}
+		cv.Value = v
+		parsed[name] = v
 	}
 	for _, name := range d.order {
 		k := d.keys[name]
@@ -286,17 +389,49 @@ func (d *ConfigDef) Validate(props map[string]string) []*Value {
 	return out
 }
 
-var commaWithSpace = regexp.MustCompile(`\s*,\s*`)
+// commaWithSpace is Java's \s*,\s*. Java's \s includes the vertical tab,
+// RE2's does not, so the class is spelled out.
+var commaWithSpace = regexp.MustCompile("[ \t\n\x0B\f\r]*,[ \t\n\x0B\f\r]*")
 
 // ParseList splits a LIST value as Java does: trimmed, empty means no
 // elements, otherwise split on commas with surrounding whitespace, keeping
 // trailing empty elements ("a,b," is [a b ""]).
 func ParseList(s string) []string {
-	s = strings.TrimSpace(s)
+	s = javaTrim(s)
 	if s == "" {
 		return []string{}
 	}
 	return commaWithSpace.Split(s, -1)
+}
+
+// javaTrim is Java's String.trim: it removes every character up to and
+// including the space (all ASCII control characters) from both ends, and
+// nothing else (not the no-break space, which strings.TrimSpace removes).
+func javaTrim(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool { return r <= ' ' })
+}
+
+// javaDouble is the syntax Java's Double.parseDouble accepts (after
+// trimming): decimal or hexadecimal floating-point literals with an optional
+// f/F/d/D suffix, NaN and Infinity. Go's ParseFloat accepts other spellings
+// ("inf", "nan", underscores in hex) and no suffix, so the syntax is checked
+// here first.
+var javaDouble = regexp.MustCompile(`^[+-]?(?:NaN|Infinity|(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|0[xX](?:[0-9a-fA-F]+\.?|[0-9a-fA-F]*\.[0-9a-fA-F]+)[pP][+-]?[0-9]+)[fFdD]?)$`)
+
+// parseJavaDouble parses s as Double.parseDouble does. Out-of-range values
+// become infinities (or zero), not errors, as in Java.
+func parseJavaDouble(s string) (float64, bool) {
+	if !javaDouble.MatchString(s) {
+		return 0, false
+	}
+	if !strings.HasSuffix(s, "NaN") && !strings.HasSuffix(s, "Infinity") {
+		s = strings.TrimRight(s, "fFdD")
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
+		return 0, false
+	}
+	return f, true
 }
 
 // ParseType parses one value: a string as read from a file or JSON, or a Go
@@ -306,7 +441,7 @@ func ParseType(name string, value any, t Type) (any, error) {
 		return nil, nil
 	}
 	s, isString := value.(string)
-	trimmed := strings.TrimSpace(s)
+	trimmed := javaTrim(s)
 	notNumber := func() error { return Invalid(name, value, "Not a number of type "+t.String()) }
 	switch t {
 	case TypeBoolean:
@@ -393,8 +528,7 @@ func ParseType(name string, value any, t Type) (any, error) {
 		case int64:
 			return float64(x), nil
 		case string:
-			f, err := strconv.ParseFloat(trimmed, 64)
-			if err == nil {
+			if f, ok := parseJavaDouble(trimmed); ok {
 				return f, nil
 			}
 			return nil, notNumber()
@@ -429,29 +563,52 @@ func (v *Values) Get(name string) any {
 	return v.parsed[name]
 }
 
-// Bool returns a BOOLEAN value.
-func (v *Values) Bool(name string) bool { b, _ := v.Get(name).(bool); return b }
+// typed returns the value of a key declared with one of the types, and
+// panics when it is declared otherwise (Java's ClassCastException): asking
+// for an INT of a LONG key is a programming error that would otherwise read
+// as zero.
+func (v *Values) typed(name string, types ...Type) any {
+	k, ok := v.def.keys[name]
+	if !ok {
+		panic(fmt.Sprintf("configdef: unknown configuration %q", name))
+	}
+	for _, t := range types {
+		if k.Type == t {
+			return v.parsed[name]
+		}
+	}
+	panic(fmt.Sprintf("configdef: configuration %q is of type %v, not %v", name, k.Type, types[0]))
+}
 
-// Int returns an INT value.
-func (v *Values) Int(name string) int32 { n, _ := v.Get(name).(int32); return n }
+// Bool returns a BOOLEAN value (false when null).
+func (v *Values) Bool(name string) bool { b, _ := v.typed(name, TypeBoolean).(bool); return b }
 
-// Short returns a SHORT value.
-func (v *Values) Short(name string) int16 { n, _ := v.Get(name).(int16); return n }
+// Int returns an INT value (0 when null).
+func (v *Values) Int(name string) int32 { n, _ := v.typed(name, TypeInt).(int32); return n }
 
-// Long returns a LONG value.
-func (v *Values) Long(name string) int64 { n, _ := v.Get(name).(int64); return n }
+// Short returns a SHORT value (0 when null).
+func (v *Values) Short(name string) int16 { n, _ := v.typed(name, TypeShort).(int16); return n }
 
-// Double returns a DOUBLE value.
-func (v *Values) Double(name string) float64 { f, _ := v.Get(name).(float64); return f }
+// Long returns a LONG value (0 when null).
+func (v *Values) Long(name string) int64 { n, _ := v.typed(name, TypeLong).(int64); return n }
+
+// Double returns a DOUBLE value (0 when null).
+func (v *Values) Double(name string) float64 { f, _ := v.typed(name, TypeDouble).(float64); return f }
 
 // String returns a STRING or CLASS value ("" when null).
-func (v *Values) String(name string) string { s, _ := v.Get(name).(string); return s }
+func (v *Values) String(name string) string {
+	s, _ := v.typed(name, TypeString, TypeClass).(string)
+	return s
+}
 
-// List returns a LIST value.
-func (v *Values) List(name string) []string { l, _ := v.Get(name).([]string); return l }
+// List returns a LIST value (nil when null).
+func (v *Values) List(name string) []string { l, _ := v.typed(name, TypeList).([]string); return l }
 
-// Password returns a PASSWORD value.
-func (v *Values) Password(name string) Password { p, _ := v.Get(name).(Password); return p }
+// Password returns a PASSWORD value (empty when null).
+func (v *Values) Password(name string) Password {
+	p, _ := v.typed(name, TypePassword).(Password)
+	return p
+}
 
 // IsSet reports whether the key was given explicitly (not defaulted).
 func (v *Values) IsSet(name string) bool { _, ok := v.originals[name]; return ok }

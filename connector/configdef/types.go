@@ -3,6 +3,8 @@ package configdef
 import (
 	"fmt"
 	"log/slog"
+	"math"
+	"strconv"
 	"strings"
 )
 
@@ -80,17 +82,33 @@ func (w Width) String() string {
 }
 
 // Password is the value of a PASSWORD key. Every way of printing it shows
-// "[hidden]"; only Value reveals it.
-type Password struct{ value string }
+// "[hidden]": fmt with any verb (it is a fmt.Formatter), slog (LogValuer),
+// encoding/json and encoding.TextMarshaler users. Only Value reveals it.
+//
+// The secret sits behind a *string so that even a Password held in an
+// unexported struct field, which fmt prints without calling its methods,
+// shows as an address rather than as the secret (fmt dereferences pointers
+// to structs, slices and maps, never pointers to strings). The zero value is
+// an empty password.
+type Password struct{ p *string }
 
 // NewPassword wraps a password.
-func NewPassword(v string) Password { return Password{value: v} }
+func NewPassword(v string) Password { return Password{p: &v} }
 
 // Value returns the password itself.
-func (p Password) Value() string { return p.value }
+func (p Password) Value() string {
+	if p.p == nil {
+		return ""
+	}
+	return *p.p
+}
 
 // IsEmpty reports whether the password is empty.
-func (p Password) IsEmpty() bool { return p.value == "" }
+func (p Password) IsEmpty() bool { return p.Value() == "" }
+
+// Equal reports whether two passwords hold the same secret (Java's
+// Password.equals); == compares identity, not the secret.
+func (p Password) Equal(o Password) bool { return p.Value() == o.Value() }
 
 const hidden = "[hidden]"
 
@@ -99,11 +117,24 @@ func (p Password) String() string { return hidden }
 // GoString hides the value from %#v.
 func (p Password) GoString() string { return hidden }
 
+// Format hides the value from every fmt verb, including those (%d, %x, ...)
+// for which fmt would not call String.
+func (p Password) Format(f fmt.State, verb rune) {
+	if verb == 'q' {
+		fmt.Fprint(f, strconv.Quote(hidden))
+		return
+	}
+	fmt.Fprint(f, hidden)
+}
+
 // LogValue hides the value from slog.
 func (p Password) LogValue() slog.Value { return slog.StringValue(hidden) }
 
 // MarshalJSON hides the value from encoding/json.
 func (p Password) MarshalJSON() ([]byte, error) { return []byte(`"` + hidden + `"`), nil }
+
+// MarshalText hides the value from text encoders (and from JSON map keys).
+func (p Password) MarshalText() ([]byte, error) { return []byte(hidden), nil }
 
 // Error is a configuration error: Kafka's ConfigException. When Name is set
 // the message reads "Invalid value <value> for configuration <name>: <reason>".
@@ -149,6 +180,8 @@ func formatValue(v any) string {
 		return "[" + strings.Join(x, ", ") + "]"
 	case Password:
 		return hidden
+	case float64:
+		return formatDouble(x)
 	}
 	return fmt.Sprint(v)
 }
@@ -169,12 +202,36 @@ func FormatValue(v any) (s string, ok bool) {
 	return fmt.Sprint(v), true
 }
 
-// formatDouble prints a float64 like Java's Double.toString for the values
-// configs hold (whole numbers keep a ".0").
+// formatDouble prints a float64 as Java's Double.toString does: plain
+// decimal with at least one fractional digit for magnitudes in [1e-3, 1e7),
+// otherwise computerized scientific notation ("1.0E7", "1.5E-4"), with the
+// shortest digits that identify the value (the JDK 19+ algorithm; older JDKs
+// sometimes printed more digits).
 func formatDouble(f float64) string {
-	s := fmt.Sprint(f)
-	if !strings.ContainsAny(s, ".eEN") {
-		s += ".0"
+	switch {
+	case math.IsNaN(f):
+		return "NaN"
+	case math.IsInf(f, 1):
+		return "Infinity"
+	case math.IsInf(f, -1):
+		return "-Infinity"
+	case f == 0:
+		if math.Signbit(f) {
+			return "-0.0"
+		}
+		return "0.0"
 	}
-	return s
+	if a := math.Abs(f); a >= 1e-3 && a < 1e7 {
+		s := strconv.FormatFloat(f, 'f', -1, 64)
+		if !strings.Contains(s, ".") {
+			s += ".0"
+		}
+		return s
+	}
+	mant, exp, _ := strings.Cut(strconv.FormatFloat(f, 'e', -1, 64), "e")
+	if !strings.Contains(mant, ".") {
+		mant += ".0"
+	}
+	n, _ := strconv.Atoi(exp) // "+07" -> 7, "-05" -> -5
+	return mant + "E" + strconv.Itoa(n)
 }
