@@ -172,7 +172,7 @@ func (l *Log) processBlock(p int32, block *sarama.FetchResponseBlock, maxBytes m
 					if batch.LogAppendTime {
 						ts = batch.MaxTimestamp
 					}
-					l.cfg.Consume(Record{Topic: l.cfg.Topic, Partition: p, Offset: off, Key: rec.Key, Value: rec.Value, Timestamp: ts})
+					l.cfg.Consume(Record{Topic: l.cfg.Topic, Partition: p, Offset: off, Key: rec.Key, Value: rec.Value, Timestamp: ts, Replay: off < l.replayEnd[p]})
 				}
 				next = off + 1
 			}
@@ -188,7 +188,7 @@ func (l *Log) processBlock(p int32, block *sarama.FetchResponseBlock, maxBytes m
 					if m.Offset < next {
 						continue
 					}
-					l.cfg.Consume(Record{Topic: l.cfg.Topic, Partition: p, Offset: m.Offset, Key: m.Msg.Key, Value: m.Msg.Value, Timestamp: m.Msg.Timestamp})
+					l.cfg.Consume(Record{Topic: l.cfg.Topic, Partition: p, Offset: m.Offset, Key: m.Msg.Key, Value: m.Msg.Value, Timestamp: m.Msg.Timestamp, Replay: m.Offset < l.replayEnd[p]})
 					next = m.Offset + 1
 				}
 			}

@@ -36,6 +36,11 @@ type Record struct {
 	Key       []byte
 	Value     []byte // nil for a tombstone
 	Timestamp time.Time
+	// Replay is true for records that were in the topic when the Log
+	// started (before the end offsets Start read up to): history, as
+	// opposed to news. Java's stores act on some records only when they
+	// are news (restart requests, cluster logger levels, listener calls).
+	Replay bool
 }
 
 // Config says which topic a Log uses and how to create it.
@@ -101,6 +106,7 @@ type Log struct {
 
 	mu        sync.Mutex
 	positions map[int32]int64 // next offset to hand to Consume, per partition
+	replayEnd map[int32]int64 // end offsets at start; set before the reader runs
 	progress  chan struct{}   // closed and replaced whenever positions move
 	readErr   error           // set when the reader goroutine gave up
 	stopped   bool
@@ -191,12 +197,17 @@ func (l *Log) Start(ctx context.Context) (err error) {
 		return fmt.Errorf("topic %q: connect reader to %v: %w", l.cfg.Topic, l.cfg.Brokers, err)
 	}
 
+	// The end offsets found now split history from news; they are read
+	// before the reader starts so no record can be mislabelled.
+	if l.replayEnd, err = l.endOffsets(); err != nil {
+		return err
+	}
 	runCtx, cancel := context.WithCancel(context.Background())
 	l.cancel = cancel
 	l.wg.Go(func() { l.dispatchProducerResults() })
 	l.wg.Go(func() { l.readLoop(runCtx) })
 
-	if err = l.ReadToEnd(ctx); err != nil {
+	if err = l.waitFor(ctx, l.replayEnd); err != nil {
 		stopErr := l.Stop(context.Background())
 		return errors.Join(fmt.Errorf("topic %q: initial read: %w", l.cfg.Topic, err), stopErr)
 	}
@@ -292,14 +303,27 @@ func (l *Log) ReadToEnd(ctx context.Context) error {
 	if stopped {
 		return ErrClosed
 	}
+	ends, err := l.endOffsets()
+	if err != nil {
+		return err
+	}
+	return l.waitFor(ctx, ends)
+}
+
+func (l *Log) endOffsets() (map[int32]int64, error) {
 	ends := make(map[int32]int64, len(l.partitions))
 	for _, p := range l.partitions {
 		end, err := l.writeClient.GetOffset(l.cfg.Topic, p, sarama.OffsetNewest)
 		if err != nil {
-			return fmt.Errorf("topic %q partition %d: look up the end offset: %w", l.cfg.Topic, p, err)
+			return nil, fmt.Errorf("topic %q partition %d: look up the end offset: %w", l.cfg.Topic, p, err)
 		}
 		ends[p] = end
 	}
+	return ends, nil
+}
+
+// waitFor waits until every partition's position reached its end offset.
+func (l *Log) waitFor(ctx context.Context, ends map[int32]int64) error {
 	for {
 		l.mu.Lock()
 		if l.stopped {

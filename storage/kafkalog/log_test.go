@@ -156,14 +156,14 @@ func TestReplaysFromBeginningBeforeStartReturns(t *testing.T) {
 		}
 	}
 	col := &collector{}
-	startLog(t, brokers, "connect-configs", 1, col)
+	replayed := startLog(t, brokers, "connect-configs", 1, col)
 	recs := col.snapshot()
 	if len(recs) != 50 {
 		t.Fatalf("second log saw %d records at start, want 50", len(recs))
 	}
 	for i, r := range recs {
-		if r.Offset != int64(i) || string(r.Key) != fmt.Sprintf("k%d", i) {
-			t.Fatalf("record %d: offset %d key %s", i, r.Offset, r.Key)
+		if r.Offset != int64(i) || string(r.Key) != fmt.Sprintf("k%d", i) || !r.Replay {
+			t.Fatalf("record %d: offset %d key %s replay %v", i, r.Offset, r.Key, r.Replay)
 		}
 	}
 	// The first log tails what the second writes.
@@ -176,6 +176,14 @@ func TestReplaysFromBeginningBeforeStartReturns(t *testing.T) {
 	}
 	if got := first.Position(0); got != 51 {
 		t.Errorf("first log position %d, want 51", got)
+	}
+	// To the log started before it, the late record is news.
+	if err := replayed.ReadToEnd(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	recs = col.snapshot()
+	if last := recs[len(recs)-1]; string(last.Key) != "late" || last.Replay {
+		t.Errorf("last record %s replay %v, want late and not replay", last.Key, last.Replay)
 	}
 }
 
