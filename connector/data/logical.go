@@ -1,6 +1,7 @@
 package data
 
 import (
+	"fmt"
 	"math/big"
 	"strconv"
 	"strings"
@@ -87,9 +88,14 @@ func (d Decimal) Rat() *big.Rat {
 	return r.Mul(r, new(big.Rat).SetInt(p))
 }
 
-// Float64 returns the nearest float64.
+// Float64 returns the nearest float64, as Java's BigDecimal.doubleValue
+// (zero is always positive; a value beyond the float64 range is an infinity).
 func (d Decimal) Float64() float64 {
-	f, _ := d.Rat().Float64()
+	u := d.unscaled()
+	if u.Sign() == 0 {
+		return 0
+	}
+	f, _ := strconv.ParseFloat(u.String()+"e"+strconv.FormatInt(-int64(d.Scale), 10), 64)
 	return f
 }
 
@@ -154,7 +160,8 @@ func DecimalScale(s *Schema) (int32, error) {
 	}
 	n, err := strconv.ParseInt(v, 10, 32)
 	if err != nil {
-		return 0, Errorf("Invalid scale parameter found in Decimal schema: %s", v)
+		return 0, &Error{Msg: "Invalid scale parameter found in Decimal schema: ",
+			Err: fmt.Errorf("For input string: %q", v)}
 	}
 	return int32(n), nil
 }
@@ -168,16 +175,21 @@ func DecimalToBytes(s *Schema, d Decimal) ([]byte, error) {
 		return nil, err
 	}
 	if d.Scale != scale {
-		return nil, Errorf("Decimal value has mismatching scale. Expected: %d, got %d", scale, d.Scale)
+		return nil, Errorf("Decimal value has mismatching scale for given Decimal schema. "+
+			"Schema has scale %d, value has scale %d.", scale, d.Scale)
 	}
 	return TwosComplement(d.unscaled()), nil
 }
 
-// DecimalFromBytes decodes the Decimal logical type's bytes.
+// DecimalFromBytes decodes the Decimal logical type's bytes. Empty bytes are
+// an error, as Java's BigInteger refuses them.
 func DecimalFromBytes(s *Schema, b []byte) (Decimal, error) {
 	scale, err := DecimalScale(s)
 	if err != nil {
 		return Decimal{}, err
+	}
+	if len(b) == 0 {
+		return Decimal{}, Errorf("Zero length BigInteger")
 	}
 	return Decimal{Unscaled: FromTwosComplement(b), Scale: scale}, nil
 }
@@ -255,6 +267,15 @@ func TimeToMillis(t time.Time) (int32, error) {
 
 // TimeFromMillis decodes a Time value.
 func TimeFromMillis(ms int32) time.Time { return time.UnixMilli(int64(ms)).UTC() }
+
+// TimeFromMillisChecked decodes a Time value and refuses milliseconds outside
+// one day, as Java's Time.toLogical does.
+func TimeFromMillisChecked(ms int32) (time.Time, error) {
+	if ms < 0 || ms > millisPerDay {
+		return time.Time{}, Errorf("Time values must use number of milliseconds greater than 0 and less than 86400000")
+	}
+	return TimeFromMillis(ms), nil
+}
 
 // TimestampToMillis encodes a Timestamp value.
 func TimestampToMillis(t time.Time) int64 { return t.UnixMilli() }

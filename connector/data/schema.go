@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"time"
 )
 
 // Type is one of the Connect schema types.
@@ -214,9 +215,15 @@ func Equal(a, b *Schema) bool {
 }
 
 // ValuesEqual compares two Connect values deeply ([]byte by content, structs
-// by schema and fields, decimals by value and scale, times by instant).
+// by schema and fields, decimals by value and scale, times by instant, maps
+// by entries whichever of the two Go map types holds them).
 func ValuesEqual(a, b any) bool {
 	switch av := a.(type) {
+	case time.Time:
+		bv, ok := b.(time.Time)
+		return ok && av.Equal(bv)
+	case map[any]any:
+		return mapsEqual(a, b)
 	case *Struct:
 		bv, ok := b.(*Struct)
 		return ok && av.Equal(bv)
@@ -236,7 +243,10 @@ func ValuesEqual(a, b any) bool {
 		return true
 	case map[string]any:
 		bv, ok := b.(map[string]any)
-		if !ok || len(av) != len(bv) {
+		if !ok {
+			return mapsEqual(a, b)
+		}
+		if len(av) != len(bv) {
 			return false
 		}
 		for k, v := range av {
@@ -250,6 +260,33 @@ func ValuesEqual(a, b any) bool {
 	return reflect.DeepEqual(a, b)
 }
 
+// mapsEqual compares two MAP values entry by entry, matching keys with
+// ValuesEqual (keys such as decimals are equal by value, not identity).
+func mapsEqual(a, b any) bool {
+	if !IsMap(a) || !IsMap(b) {
+		return false
+	}
+	ea, eb := JavaMapEntries(a), JavaMapEntries(b)
+	if len(ea) != len(eb) {
+		return false
+	}
+	used := make([]bool, len(eb))
+outer:
+	for _, x := range ea {
+		for j, y := range eb {
+			if !used[j] && ValuesEqual(x.Key, y.Key) {
+				if !ValuesEqual(x.Value, y.Value) {
+					return false
+				}
+				used[j] = true
+				continue outer
+			}
+		}
+		return false
+	}
+	return true
+}
+
 // Builder builds a Schema. Methods record the first error; Build returns it.
 type Builder struct {
 	s   Schema
@@ -257,7 +294,12 @@ type Builder struct {
 }
 
 // NewBuilder starts a schema of the given type: required, no default.
-func NewBuilder(t Type) *Builder { return &Builder{s: Schema{typ: t}} }
+func NewBuilder(t Type) *Builder {
+	if t == TypeStruct {
+		return StructBuilder()
+	}
+	return &Builder{s: Schema{typ: t}}
+}
 
 // StructBuilder starts a STRUCT schema.
 func StructBuilder() *Builder {
@@ -281,6 +323,21 @@ func MapBuilder(key, value *Schema) *Builder {
 		b.fail("keySchema and valueSchema cannot be null.")
 	}
 	b.s.keySchema, b.s.valueSchema = key, value
+	return b
+}
+
+// ContainerBuilder starts an ARRAY schema (value is its element schema) or a
+// MAP schema whose key or value schema may be nil: the schemas Java's Values
+// infers for lists and maps of nulls ([null], {}), which ArrayBuilder and
+// MapBuilder refuse. Other types ignore key and value.
+func ContainerBuilder(t Type, key, value *Schema) *Builder {
+	b := NewBuilder(t)
+	switch t {
+	case TypeArray:
+		b.s.valueSchema = value
+	case TypeMap:
+		b.s.keySchema, b.s.valueSchema = key, value
+	}
 	return b
 }
 
@@ -336,9 +393,10 @@ func (b *Builder) Param(key, value string) *Builder {
 	return b
 }
 
-// Params sets several parameters in order.
+// Params sets several parameters in order. An empty list changes nothing,
+// as Java's SchemaBuilder.parameters ignores an empty map (so a schema never
+// has an empty parameter map from it).
 func (b *Builder) Params(ps []Param) *Builder {
-	b.s.hasParams = true
 	for _, p := range ps {
 		b.Param(p.Key, p.Value)
 	}

@@ -1,9 +1,6 @@
 package data
 
-import (
-	"fmt"
-	"strings"
-)
+import "strings"
 
 // Struct is a value of a STRUCT schema: one slot per field, validated on Put.
 type Struct struct {
@@ -115,7 +112,9 @@ func (s *Struct) String() string {
 			b.WriteByte(',')
 		}
 		first = false
-		fmt.Fprintf(&b, "%s=%v", f.name, v)
+		b.WriteString(f.name)
+		b.WriteByte('=')
+		writeJavaString(&b, v)
 	}
 	b.WriteByte('}')
 	return b.String()

@@ -27,11 +27,13 @@ func validate(schema *Schema, value any, location string) error {
 		return nil
 	}
 	if !typeMatches(schema, value) {
-		msg := "Invalid Go value for schema"
+		// Java's text, with the Java class a Java worker would hold, so the
+		// message reads the same from either worker.
+		msg := "Invalid Java object for schema"
 		if schema.name != "" {
 			msg += ` "` + schema.name + `"`
 		}
-		return Errorf("%s with type %s: %T for %s", msg, schema.typ, value, location)
+		return Errorf("%s with type %s: class %s for %s", msg, schema.typ, JavaClass(value), location)
 	}
 	switch schema.typ {
 	case TypeStruct:
