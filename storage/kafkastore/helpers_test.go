@@ -154,11 +154,21 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-func containsAll(s string, parts ...string) bool {
-	for _, p := range parts {
-		if !strings.Contains(s, p) {
-			return false
+// hasLogLine reports whether one line of a text-handler log has every
+// part, each as a whole field.
+func hasLogLine(out string, parts ...string) bool {
+lines:
+	for _, line := range strings.Split(out, "\n") {
+		line += " "
+		for _, p := range parts {
+			if !strings.Contains(line, p) {
+				continue lines
+			}
+			if strings.Contains(p, "=") && !strings.Contains(line, " "+p+" ") && !strings.Contains(line, " "+p+"\"") && !strings.HasPrefix(line, p+" ") {
+				continue lines
+			}
 		}
+		return true
 	}
-	return true
+	return false
 }

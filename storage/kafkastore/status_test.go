@@ -1,0 +1,172 @@
+package kafkastore
+
+import (
+	"log/slog"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/kafka-connect-go/connect/storage"
+)
+
+// Expected values are written from Java's KafkaStatusBackingStore schemas:
+// STATUS_SCHEMA_V0 (state, trace, worker_id, generation; a null trace is
+// written as null) and the topic status map {"topic": TOPIC_STATUS_VALUE_SCHEMA_V0}.
+
+func startStatusStore(t *testing.T, brokers []string, topic string, logger *slog.Logger) *StatusStore {
+	t.Helper()
+	s, err := NewStatusStore(logCfg(brokers, topic, 5, logger))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Stop(t.Context()) })
+	return s
+}
+
+func TestStatusStoreWritesJavaRecords(t *testing.T) {
+	brokers := newCluster(t)
+	raw := openRaw(t, brokers, "connect-status", 5)
+	s := startStatusStore(t, brokers, "connect-status", nil)
+	ctx := t.Context()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(s.PutConnector(ctx, "humio", storage.Status{State: storage.StateRunning, WorkerID: "10.0.0.1:8083", Generation: 7}))
+	must(s.PutTask(ctx, storage.TaskID{Connector: "humio", Task: 0}, storage.Status{State: storage.StateFailed,
+		Trace: "org.apache.kafka.connect.errors.ConnectException: boom\n\tat X.y(X.java:1)", WorkerID: "10.0.0.1:8083", Generation: 7}))
+	must(s.PutTopic(ctx, storage.TopicStatus{Topic: "logs", Connector: "humio", Task: 2, Discover: time.UnixMilli(1700000000123)}))
+	must(s.PutTask(ctx, storage.TaskID{Connector: "humio", Task: 0}, storage.Status{State: storage.StateDestroyed, WorkerID: "10.0.0.1:8083", Generation: 8}))
+	must(s.DeleteTopic(ctx, "humio", "logs"))
+
+	want := map[string][]string{
+		"status-connector-humio": {`{"state":"RUNNING","trace":null,"worker_id":"10.0.0.1:8083","generation":7}`},
+		"status-task-humio-0": {`{"state":"FAILED","trace":"org.apache.kafka.connect.errors.ConnectException: boom\n\tat X.y(X.java:1)","worker_id":"10.0.0.1:8083","generation":7}`,
+			"<tombstone>"},
+		"status-topic-logs:connector-humio": {`{"topic":{"name":"logs","connector":"humio","task":2,"discoverTimestamp":1700000000123}}`, "<tombstone>"},
+	}
+	// Kafka's default partitioner (murmur2) on 5 partitions, computed by
+	// Kafka's Utils.murmur2: see kafkalog's vectors.
+	wantPartition := map[string]int32{"status-connector-humio": 0, "status-task-humio-0": 1}
+	got := map[string][]string{}
+	for _, r := range raw.records(t) {
+		v := string(r.Value)
+		if r.Value == nil {
+			v = "<tombstone>"
+		}
+		got[string(r.Key)] = append(got[string(r.Key)], v)
+		if p, ok := wantPartition[string(r.Key)]; ok && r.Partition != p {
+			t.Errorf("%s in partition %d, Java puts it in %d", r.Key, r.Partition, p)
+		}
+	}
+	for k, vs := range want {
+		if len(got[k]) != len(vs) {
+			t.Errorf("%s: records %q, want %q", k, got[k], vs)
+			continue
+		}
+		for i := range vs {
+			if got[k][i] != vs[i] {
+				t.Errorf("%s record %d:\n got %s\nwant %s", k, i, got[k][i], vs[i])
+			}
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("keys written: %v", got)
+	}
+}
+
+func TestStatusStoreReadsJavaRecords(t *testing.T) {
+	brokers := newCluster(t)
+	raw := openRaw(t, brokers, "st", 5)
+	raw.write(t, "status-connector-my-conn", str(`{"worker_id":"w1:8083","state":"RUNNING","generation":3,"trace":null}`))
+	raw.write(t, "status-task-my-conn-12", str(`{"generation":5,"state":"RUNNING","trace":null,"worker_id":"w2:8083"}`))
+	// An UNASSIGNED of the same generation does not replace RUNNING...
+	raw.write(t, "status-task-my-conn-12", str(`{"state":"UNASSIGNED","trace":null,"worker_id":"w1:8083","generation":5}`))
+	raw.write(t, "status-task-my-conn-3", str(`{"state":"RUNNING","trace":null,"worker_id":"w2:8083","generation":5}`))
+	// ...a newer one does.
+	raw.write(t, "status-task-my-conn-3", str(`{"state":"UNASSIGNED","trace":null,"worker_id":"w1:8083","generation":6}`))
+	raw.write(t, "status-topic-logs-2024:connector-my-conn", str(`{"topic":{"task":1,"discoverTimestamp":1700000000000,"name":"logs-2024","connector":"my-conn"}}`))
+	raw.write(t, "status-connector-deleted", str(`{"state":"RUNNING","trace":null,"worker_id":"w1:8083","generation":1}`))
+	raw.write(t, "status-task-deleted-0", str(`{"state":"RUNNING","trace":null,"worker_id":"w1:8083","generation":1}`))
+	raw.write(t, "status-connector-deleted", nil)
+
+	s := startStatusStore(t, brokers, "st", nil)
+	if got, ok := s.Connector("my-conn"); !ok || got != (storage.Status{State: storage.StateRunning, WorkerID: "w1:8083", Generation: 3}) {
+		t.Errorf("connector status %+v %v", got, ok)
+	}
+	if got, _ := s.Task(storage.TaskID{Connector: "my-conn", Task: 12}); got.State != storage.StateRunning || got.WorkerID != "w2:8083" {
+		t.Errorf("task 12 %+v: an UNASSIGNED of the same generation replaced RUNNING", got)
+	}
+	if got, _ := s.Task(storage.TaskID{Connector: "my-conn", Task: 3}); got.State != storage.StateUnassigned || got.Generation != 6 {
+		t.Errorf("task 3 %+v", got)
+	}
+	if ts := s.Topics("my-conn"); len(ts) != 1 || ts[0] != (storage.TopicStatus{Topic: "logs-2024", Connector: "my-conn", Task: 1, Discover: time.UnixMilli(1700000000000)}) {
+		t.Errorf("topics %+v", ts)
+	}
+	if _, ok := s.Connector("deleted"); ok {
+		t.Errorf("deleted connector has a status")
+	}
+	if len(s.Tasks("deleted")) != 0 {
+		t.Errorf("a connector tombstone leaves its task statuses: %v", s.Tasks("deleted"))
+	}
+	if cs := s.Connectors(); len(cs) != 1 || cs[0] != "my-conn" {
+		t.Errorf("connectors %v", cs)
+	}
+}
+
+func TestStatusStoreSkipsUnreadableRecords(t *testing.T) {
+	brokers := newCluster(t)
+	raw := openRaw(t, brokers, "bad-status", 1)
+	bad := []struct{ key, value, reason string }{
+		{"status-connector-a", `{"state":"WEIRD","trace":null,"worker_id":"w","generation":1}`, "status cannot be read"},
+		{"status-connector-b", `{"state":"RUNNING","trace":null,"worker_id":"w","generation":"x"}`, "status cannot be read"},
+		{"status-task-x", `{"state":"RUNNING","trace":null,"worker_id":"w","generation":1}`, "status cannot be read"},
+		{"status-task-c-notanumber", `{"state":"RUNNING","trace":null,"worker_id":"w","generation":1}`, "status cannot be read"},
+		{"status-topic-nocolon", `{"topic":{}}`, "topic status cannot be read"},
+		{"status-connector-d", `{oops`, "status cannot be read"},
+		{"bogus", `{}`, "unknown status key"},
+	}
+	for _, b := range bad {
+		raw.write(t, b.key, str(b.value))
+	}
+	raw.write(t, "status-connector-good", str(`{"state":"PAUSED","trace":null,"worker_id":"w","generation":2}`))
+	var logs logBuffer
+	s := startStatusStore(t, brokers, "bad-status", slog.New(slog.NewTextHandler(&logs, nil)))
+	if got, ok := s.Connector("good"); !ok || got.State != storage.StatePaused {
+		t.Errorf("good connector %+v %v", got, ok)
+	}
+	if cs := s.Connectors(); len(cs) != 1 {
+		t.Errorf("connectors %v", cs)
+	}
+	for i, b := range bad {
+		if !hasLogLine(logs.String(), "level=WARN", "topic=bad-status", "partition=0", "offset="+strconv.Itoa(i), "key="+b.key, b.reason) {
+			t.Errorf("no warning for %s at offset %d in:\n%s", b.key, i, logs.String())
+		}
+	}
+}
+
+// A safe write from a worker of an older generation does not overwrite
+// another worker's newer status that was read from the topic.
+func TestStatusStoreSafeWriteAgainstOtherWorker(t *testing.T) {
+	brokers := newCluster(t)
+	raw := openRaw(t, brokers, "safe", 5)
+	s := startStatusStore(t, brokers, "safe", nil)
+	raw.write(t, "status-task-c-0", str(`{"state":"RUNNING","trace":null,"worker_id":"w2:8083","generation":9}`))
+	waitFor(t, "the other worker's status", func() bool { _, ok := s.Task(storage.TaskID{Connector: "c", Task: 0}); return ok })
+	if err := s.PutTaskSafe(t.Context(), storage.TaskID{Connector: "c", Task: 0}, storage.Status{State: storage.StateFailed, Trace: "x", WorkerID: "w1:8083", Generation: 8}); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range raw.records(t) {
+		if string(r.Key) == "status-task-c-0" && sameJSON(t, r.Value, `{"state":"FAILED","trace":"x","worker_id":"w1:8083","generation":8}`) {
+			t.Fatal("the stale safe write reached the topic")
+		}
+	}
+	if got, _ := s.Task(storage.TaskID{Connector: "c", Task: 0}); got.WorkerID != "w2:8083" {
+		t.Errorf("status %+v", got)
+	}
+}
