@@ -22,13 +22,17 @@ type SourceTask interface {
 
 // RecordCommitter is implemented by source tasks that want to know when each
 // record was acknowledged by Kafka (or dropped by a transformation or error
-// tolerance, in which case metadata is nil).
+// tolerance, in which case metadata is nil). The runtime calls it from the
+// goroutine that reads the producer's acknowledgements, possibly while Poll
+// runs (Java calls it from the producer's I/O thread), so implementations
+// must be safe for that.
 type RecordCommitter interface {
 	CommitRecord(rec *SourceRecord, metadata *RecordMetadata) error
 }
 
 // OffsetCommitter is implemented by source tasks that want to know when the
-// runtime has written their offsets.
+// runtime has written their offsets. Commit is called from the runtime's
+// offset committer goroutine, possibly while Poll runs.
 type OffsetCommitter interface {
 	Commit() error
 }

@@ -1,0 +1,110 @@
+package sink
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"maps"
+	"time"
+
+	"github.com/kafka-connect-go/connect/connector"
+	"github.com/kafka-connect-go/connect/worker/tolerance"
+)
+
+// taskContext is the connector.SinkTaskContext of a Task. Its methods may be
+// called from the task goroutine (inside Put, Flush, Open...) or from the
+// task's own goroutines; requests take effect when the current call returns.
+type taskContext struct{ t *Task }
+
+var _ connector.SinkTaskContext = (*taskContext)(nil)
+
+func (c *taskContext) Config() map[string]string { return maps.Clone(c.t.cfg.TaskConfig) }
+
+func (c *taskContext) Assignment() []connector.TopicPartition {
+	c.t.mu.Lock()
+	defer c.t.mu.Unlock()
+	return append([]connector.TopicPartition(nil), c.t.assignment...)
+}
+
+func (c *taskContext) ResetOffsets(offsets map[connector.TopicPartition]int64) {
+	c.t.mu.Lock()
+	maps.Copy(c.t.resets, offsets)
+	c.t.mu.Unlock()
+	c.t.poke()
+}
+
+func (c *taskContext) Timeout(d time.Duration) {
+	c.t.mu.Lock()
+	defer c.t.mu.Unlock()
+	c.t.retryTimeout = d
+}
+
+func (c *taskContext) Pause(partitions ...connector.TopicPartition) {
+	c.t.pause.setTask(c.assignedOnly("pause", partitions), true)
+}
+
+func (c *taskContext) Resume(partitions ...connector.TopicPartition) {
+	c.t.pause.setTask(c.assignedOnly("resume", partitions), false)
+	c.t.poke() // release what was held back
+}
+
+// assignedOnly filters out partitions the task does not own (Java refuses
+// them with an exception; a log line serves the same purpose here).
+func (c *taskContext) assignedOnly(op string, tps []connector.TopicPartition) []connector.TopicPartition {
+	c.t.mu.Lock()
+	owned := map[connector.TopicPartition]bool{}
+	for _, tp := range c.t.assignment {
+		owned[tp] = true
+	}
+	c.t.mu.Unlock()
+	out := tps[:0:0]
+	for _, tp := range tps {
+		if owned[tp] {
+			out = append(out, tp)
+		} else {
+			c.t.log.Warn("sink tasks may only "+op+" partitions assigned to them", "partition", tp.String())
+		}
+	}
+	return out
+}
+
+func (c *taskContext) RequestCommit() {
+	c.t.mu.Lock()
+	c.t.commitRequested = true
+	c.t.mu.Unlock()
+	c.t.poke()
+}
+
+func (c *taskContext) ErrantRecordReporter() connector.ErrantRecordReporter {
+	if !c.t.cfg.ErrantRecordReporting {
+		return nil
+	}
+	return errantReporter{t: c.t}
+}
+
+func (c *taskContext) Logger() *slog.Logger { return c.t.log }
+
+// errantReporter reports records the task could not write through the
+// task's error handling (the error log now; the dead letter queue once it
+// exists, as a tolerance.Reporter).
+type errantReporter struct{ t *Task }
+
+func (r errantReporter) Report(ctx context.Context, rec *connector.SinkRecord, err error) error {
+	w := tolerance.Where{Stage: tolerance.StageTaskPut, Class: tolerance.SinkTaskClass, Consumed: rec.Original}
+	if rec.Original == nil {
+		w.Consumed = &connector.RawRecord{Topic: rec.Topic, Partition: rec.Partition, Offset: rec.KafkaOffset}
+	}
+	ferr := r.t.cfg.Tolerance.Failed(ctx, w, err)
+	var te *tolerance.Error
+	if errors.As(ferr, &te) {
+		// Remember it: a task that swallows the error still fails after Put.
+		r.t.mu.Lock()
+		if r.t.reportErr == nil {
+			r.t.reportErr = ferr
+		}
+		r.t.mu.Unlock()
+		r.t.poke()
+		return ferr
+	}
+	return nil
+}

@@ -1,0 +1,786 @@
+// Package sink runs one sink task: a sarama consumer group member feeding
+// records through the key, value and header converters and the
+// transformation chain into SinkTask.Put, and committing the offsets the
+// task acknowledged.
+//
+// # Goroutines
+//
+// Connect's model is one task goroutine calling Put with batches; sarama
+// runs one ConsumeClaim goroutine per assigned partition. The task goroutine
+// (Run) owns the task and all delivery state. The claim goroutines only
+// batch the messages they receive and send them to the task goroutine over
+// a bounded channel, in which sarama's Setup and Cleanup calls also arrive
+// as events and wait for their answer — so everything the task sees happens
+// in one order: the batches of a session, then its revocation. A consume
+// goroutine calls Consume in a loop, one session after another.
+//
+// # Offsets
+//
+// The task goroutine tracks per partition the offset after the last record
+// handed to Put (delivered). Every offset.flush.interval.ms, when the task
+// asks (RequestCommit), before partitions are revoked and at shutdown it
+// calls PreCommit (or Flush) with those offsets and synchronously commits
+// what the task acknowledged, capped at what was delivered. Records a
+// transformation dropped count as delivered.
+//
+// # Pausing
+//
+// A partition is paused when the connector is paused, when the task paused
+// it, or while a batch that failed with a retriable error waits to be
+// redelivered. Fetched records of paused partitions are held back, in
+// order, until the partition resumes; the member stays in the group.
+package sink
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"sync"
+	"time"
+
+	"github.com/IBM/sarama"
+
+	"github.com/kafka-connect-go/connect/connector"
+	"github.com/kafka-connect-go/connect/worker/tolerance"
+)
+
+// Transformer applies a connector's transformation chain. It returns the
+// transformed record, nil when the record is dropped (by a transformation
+// or by a tolerated failure), or an error the task cannot survive. w
+// locates the record for error handling; the chain sets stage and class.
+type Transformer interface {
+	Transform(ctx context.Context, rec *connector.Record, w tolerance.Where) (*connector.Record, error)
+}
+
+// Listener hears about state changes of a running task. Calls come from the
+// task goroutine and must not block. Failures and the end of the task are
+// Run's result.
+type Listener interface {
+	Running()
+	Paused()
+}
+
+// Config is everything one sink task needs.
+type Config struct {
+	Connector  string
+	TaskID     int
+	Task       connector.SinkTask
+	TaskConfig map[string]string
+
+	// Brokers and Client configure the consumer (client id, offsets,
+	// fetch sizes); the worker builds them from the worker and connector
+	// configs. Run turns off auto-commit and turns on error reporting.
+	Brokers []string
+	Client  *sarama.Config
+	GroupID string
+	// Topics or TopicsRegex (exactly one) say what to consume.
+	Topics      []string
+	TopicsRegex *regexp.Regexp
+
+	KeyConverter, ValueConverter                                 connector.Converter
+	HeaderConverter                                              connector.HeaderConverter
+	KeyConverterClass, ValueConverterClass, HeaderConverterClass string
+	// Transforms is the chain; nil means none.
+	Transforms Transformer
+	// RawJSONValues delivers values as connector.RawJSON, undecoded (the
+	// worker sets it when the task accepts raw JSON, there are no
+	// transformations and the value converter is schemaless JSON).
+	RawJSONValues bool
+	Tolerance     *tolerance.Operator
+	// ErrantRecordReporting gives the task an errant record reporter (set
+	// when errors.log.enable or a dead letter queue is configured).
+	ErrantRecordReporting bool
+
+	// CommitInterval is offset.flush.interval.ms (default one minute).
+	CommitInterval time.Duration
+	// MaxPollRecords bounds a Put batch (max.poll.records, default 500).
+	MaxPollRecords int
+	// StartPaused starts the task with its partitions paused.
+	StartPaused bool
+	Listener    Listener
+	// TopicUsed is called once for each topic the task consumes from.
+	TopicUsed func(topic string)
+	Logger    *slog.Logger
+}
+
+// Task runs one sink task. Create it with New, run it with Run; Stop,
+// SetPaused may be called from any goroutine.
+type Task struct {
+	cfg Config
+	log *slog.Logger
+
+	events   chan event
+	quit     chan struct{} // closed when the task goroutine stops serving events
+	wake     chan struct{}
+	stopReq  chan struct{}
+	stopOnce sync.Once
+
+	// mu guards what the task context and SetPaused change from other goroutines.
+	mu              sync.Mutex
+	commitRequested bool
+	resets          map[connector.TopicPartition]int64
+	retryTimeout    time.Duration
+	assignment      []connector.TopicPartition
+	reportErr       error // a record reported under errors.tolerance=none
+
+	pause pauseState
+
+	// sessionCancel ends the current consumer group session (to rejoin
+	// after a seek); guarded by mu.
+	sessionCancel context.CancelFunc
+
+	// Task goroutine state.
+	session   sarama.ConsumerGroupSession
+	inSetup   bool
+	assigned  map[connector.TopicPartition]bool
+	delivered map[connector.TopicPartition]int64
+	committed map[connector.TopicPartition]int64
+	held      map[connector.TopicPartition][][]*sarama.ConsumerMessage
+	heldOrder []connector.TopicPartition
+	pending   *batch // waiting for redelivery after a retriable error
+	seeks     map[connector.TopicPartition]int64
+	seen      map[string]bool
+	retry     *retryBackoff
+	listened  int // 0 none, 1 running, 2 paused: what the listener was last told
+	buf       batch
+}
+
+type eventKind uint8
+
+const (
+	evBatch eventKind = iota + 1
+	evAssigned
+	evRevoked
+)
+
+type event struct {
+	kind eventKind
+	tp   connector.TopicPartition
+	msgs []*sarama.ConsumerMessage
+	sess sarama.ConsumerGroupSession
+	done chan error
+}
+
+// New checks cfg and returns a task ready to Run.
+func New(cfg Config) (*Task, error) {
+	switch {
+	case cfg.Task == nil:
+		return nil, errors.New("sink task: no task")
+	case cfg.Client == nil:
+		return nil, errors.New("sink task: no client config")
+	case len(cfg.Topics) == 0 && cfg.TopicsRegex == nil:
+		return nil, errors.New("sink task: must configure one of topics or topics.regex")
+	case len(cfg.Topics) > 0 && cfg.TopicsRegex != nil:
+		return nil, errors.New("sink task: topics and topics.regex are mutually exclusive options, but both are set")
+	case cfg.KeyConverter == nil || cfg.ValueConverter == nil || cfg.HeaderConverter == nil:
+		return nil, errors.New("sink task: converters missing")
+	case cfg.Tolerance == nil:
+		return nil, errors.New("sink task: no error handling operator")
+	}
+	if cfg.CommitInterval <= 0 {
+		cfg.CommitInterval = time.Minute
+	}
+	if cfg.MaxPollRecords <= 0 {
+		cfg.MaxPollRecords = 500
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.GroupID == "" {
+		cfg.GroupID = "connect-" + cfg.Connector
+	}
+	t := &Task{
+		cfg:       cfg,
+		log:       cfg.Logger,
+		events:    make(chan event, 16),
+		quit:      make(chan struct{}),
+		wake:      make(chan struct{}, 1),
+		stopReq:   make(chan struct{}),
+		resets:    map[connector.TopicPartition]int64{},
+		assigned:  map[connector.TopicPartition]bool{},
+		delivered: map[connector.TopicPartition]int64{},
+		committed: map[connector.TopicPartition]int64{},
+		held:      map[connector.TopicPartition][][]*sarama.ConsumerMessage{},
+		seeks:     map[connector.TopicPartition]int64{},
+		seen:      map[string]bool{},
+		retry:     newRetryBackoff(),
+	}
+	t.pause.init(cfg.StartPaused)
+	return t, nil
+}
+
+// Stop asks the task to stop gracefully: stop consuming, flush, commit,
+// close. Run returns when it is done; cancel Run's context to stop hard.
+func (t *Task) Stop() {
+	t.stopOnce.Do(func() { close(t.stopReq) })
+}
+
+// SetPaused pauses or resumes the connector's partitions; the task stays in
+// its group.
+func (t *Task) SetPaused(paused bool) {
+	t.pause.setTarget(paused)
+	t.poke()
+}
+
+func (t *Task) poke() {
+	select {
+	case t.wake <- struct{}{}:
+	default:
+	}
+}
+
+// failure wraps an error that fails the task with the task's name, unless
+// it already carries it (tolerance errors do).
+func (t *Task) failure(err error) error {
+	var te *tolerance.Error
+	if errors.As(err, &te) {
+		return err
+	}
+	return fmt.Errorf("connector %q task %d: %w", t.cfg.Connector, t.cfg.TaskID, err)
+}
+
+// Run starts the task, consumes until Stop or ctx ends, and stops the task.
+// It returns nil after a graceful stop and the failure otherwise. ctx
+// bounds every call into the task: cancelling it is the hard stop.
+func (t *Task) Run(ctx context.Context) (err error) {
+	tctx := &taskContext{t: t}
+	if err := t.cfg.Task.Start(tctx, t.cfg.TaskConfig); err != nil {
+		return t.failure(errors.Join(fmt.Errorf("start: %w", err), t.stopTask()))
+	}
+	defer func() {
+		if serr := t.stopTask(); serr != nil {
+			if err == nil {
+				err = t.failure(serr)
+			} else {
+				t.log.Warn("stopping the task after its failure also failed", "error", serr)
+			}
+		}
+	}()
+	t.report()
+
+	client, group, err := t.connect()
+	if err != nil {
+		return t.failure(err)
+	}
+	t.pause.setGroup(group)
+
+	var wg sync.WaitGroup
+	consumeCtx, stopConsume := context.WithCancel(context.Background())
+	wg.Go(func() { t.consumeLoop(consumeCtx, client, group) })
+	wg.Go(func() {
+		for err := range group.Errors() {
+			t.log.Warn("consumer error", "error", err)
+		}
+	})
+
+	loopErr := t.loop(ctx)
+	if ctx.Err() != nil {
+		// A hard stop: whatever failed, failed because of it.
+		loopErr = nil
+	}
+
+	// Shutdown, in order. The final commit runs while sarama still waits
+	// for us in Cleanup (if a session is ending), so the session's offset
+	// manager is open; only then do we let go of the handlers.
+	if ctx.Err() == nil && t.session != nil {
+		if err := t.commit(ctx, true, t.assignedList()); err != nil && loopErr == nil {
+			loopErr = err
+		}
+	}
+	close(t.quit)
+	stopConsume()
+	if err := group.Close(); err != nil {
+		t.log.Warn("closing the consumer group", "error", err)
+	}
+	wg.Wait()
+	if err := client.Close(); err != nil && !errors.Is(err, sarama.ErrClosedClient) {
+		t.log.Warn("closing the consumer client", "error", err)
+	}
+	if loopErr != nil {
+		return t.failure(loopErr)
+	}
+	return nil
+}
+
+func (t *Task) stopTask() error {
+	if err := t.cfg.Task.Stop(); err != nil {
+		return fmt.Errorf("stop: %w", err)
+	}
+	return nil
+}
+
+// report tells the listener about a change between running and paused.
+func (t *Task) report() {
+	want := 1
+	if t.pause.targetPaused() {
+		want = 2
+	}
+	if want == t.listened || t.cfg.Listener == nil {
+		t.listened = want
+		return
+	}
+	t.listened = want
+	if want == 2 {
+		t.cfg.Listener.Paused()
+	} else {
+		t.cfg.Listener.Running()
+	}
+}
+
+func (t *Task) connect() (sarama.Client, sarama.ConsumerGroup, error) {
+	c := *t.cfg.Client
+	c.Consumer.Offsets.AutoCommit.Enable = false
+	c.Consumer.Return.Errors = true
+	client, err := sarama.NewClient(t.cfg.Brokers, &c)
+	if err != nil {
+		return nil, nil, fmt.Errorf("consumer client for %v: %w", t.cfg.Brokers, err)
+	}
+	group, err := sarama.NewConsumerGroupFromClient(t.cfg.GroupID, client)
+	if err != nil {
+		_ = client.Close()
+		return nil, nil, fmt.Errorf("consumer group %s: %w", t.cfg.GroupID, err)
+	}
+	return client, group, nil
+}
+
+// loop is the task goroutine's main loop. It returns nil on a graceful
+// stop request or when ctx ends, and the error that fails the task.
+func (t *Task) loop(ctx context.Context) error {
+	commit := time.NewTimer(t.cfg.CommitInterval)
+	defer commit.Stop()
+	var retryC <-chan time.Time
+	var retryTimer *time.Timer
+	defer func() {
+		if retryTimer != nil {
+			retryTimer.Stop()
+		}
+	}()
+	for {
+		if t.pending == nil {
+			if err := t.deliverReleased(ctx); err != nil {
+				return err
+			}
+		}
+		if t.pending != nil && retryC == nil {
+			d := t.redeliveryDelay()
+			retryTimer = time.NewTimer(d)
+			retryC = retryTimer.C
+			t.log.Info("redelivering batch after a retriable error", "records", len(t.pending.records), "in", d)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.stopReq:
+			return nil
+		case <-t.wake:
+			t.report()
+			if err := t.afterTaskCall(ctx); err != nil {
+				return err
+			}
+		case <-retryC:
+			retryC, retryTimer = nil, nil
+			if err := t.redeliver(ctx); err != nil {
+				return err
+			}
+		case <-commit.C:
+			// As the Java loop's poll timing out: an empty Put, then the commit.
+			if t.pending == nil {
+				if err := t.put(ctx, &batch{}); err != nil {
+					return err
+				}
+			}
+			if err := t.commit(ctx, false, t.assignedList()); err != nil {
+				return err
+			}
+			commit.Reset(t.cfg.CommitInterval)
+		case ev := <-t.events:
+			if err := t.handle(ctx, ev); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// afterTaskCall acts on what the task asked for during a call: a commit,
+// offset resets, a reported record that must fail it.
+func (t *Task) afterTaskCall(ctx context.Context) error {
+	t.mu.Lock()
+	commitNow := t.commitRequested
+	t.commitRequested = false
+	reportErr := t.reportErr
+	t.mu.Unlock()
+	if reportErr != nil {
+		return reportErr
+	}
+	if err := t.applyResets(); err != nil {
+		return err
+	}
+	if commitNow {
+		return t.commit(ctx, false, t.assignedList())
+	}
+	return nil
+}
+
+func (t *Task) handle(ctx context.Context, ev event) error {
+	switch ev.kind {
+	case evAssigned:
+		err := t.assign(ev.sess)
+		ev.done <- err
+		return err
+	case evRevoked:
+		err := t.revoke(ctx)
+		ev.done <- err
+		return err
+	}
+	// A batch: gather more that are waiting, up to max.poll.records, then
+	// convert and Put them together.
+	t.buf.reset()
+	var deferred *event
+	if err := t.take(ctx, ev); err != nil {
+		return err
+	}
+gather:
+	for t.buf.consumed < t.cfg.MaxPollRecords {
+		select {
+		case more := <-t.events:
+			if more.kind != evBatch {
+				deferred = &more
+				break gather
+			}
+			if err := t.take(ctx, more); err != nil {
+				return err
+			}
+		default:
+			break gather
+		}
+	}
+	if t.buf.consumed > 0 {
+		b := t.buf.detach()
+		if err := t.put(ctx, b); err != nil {
+			return err
+		}
+	}
+	if deferred != nil {
+		return t.handle(ctx, *deferred)
+	}
+	return nil
+}
+
+// take adds a batch from a claim to the put buffer, or holds it back.
+func (t *Task) take(ctx context.Context, ev event) error {
+	if !t.assigned[ev.tp] {
+		return nil // from a session already revoked
+	}
+	if _, sought := t.seeks[ev.tp]; sought {
+		return nil // consumed before a seek; the next session re-reads from the seek
+	}
+	if t.pending != nil || t.pause.paused(ev.tp) || len(t.held[ev.tp]) > 0 {
+		t.hold(ev.tp, ev.msgs)
+		return nil
+	}
+	return t.convert(ctx, ev.msgs)
+}
+
+func (t *Task) hold(tp connector.TopicPartition, msgs []*sarama.ConsumerMessage) {
+	if len(t.held[tp]) == 0 {
+		t.heldOrder = append(t.heldOrder, tp)
+	}
+	t.held[tp] = append(t.held[tp], msgs)
+}
+
+// deliverReleased delivers held batches of partitions no longer paused.
+func (t *Task) deliverReleased(ctx context.Context) error {
+	if len(t.heldOrder) == 0 {
+		return nil
+	}
+	t.buf.reset()
+	keep := t.heldOrder[:0]
+	for _, tp := range t.heldOrder {
+		if t.pause.paused(tp) || !t.assigned[tp] {
+			if t.assigned[tp] {
+				keep = append(keep, tp)
+			} else {
+				delete(t.held, tp)
+			}
+			continue
+		}
+		batches := t.held[tp]
+		delete(t.held, tp)
+		for _, msgs := range batches {
+			if err := t.convert(ctx, msgs); err != nil {
+				return err
+			}
+		}
+	}
+	t.heldOrder = keep
+	if t.buf.consumed == 0 {
+		return nil
+	}
+	return t.put(ctx, t.buf.detach())
+}
+
+// put hands a batch to the task. A retriable error keeps the batch for
+// redelivery with every partition paused.
+func (t *Task) put(ctx context.Context, b *batch) error {
+	err := t.cfg.Task.Put(ctx, b.records)
+	if err == nil {
+		for tp, off := range b.offsets {
+			t.delivered[tp] = off
+		}
+		if t.pending != nil {
+			t.pending = nil
+			t.retry.reset()
+			t.pause.setRedelivery(false)
+		}
+		return t.afterTaskCall(ctx)
+	}
+	if ctx.Err() != nil {
+		return nil // stopping hard; the batch is not committed
+	}
+	if connector.IsRetriable(err) {
+		t.log.Warn("retriable error from put; pausing and redelivering the batch", "records", len(b.records), "error", err)
+		t.pending = b
+		t.pause.setRedelivery(true)
+		return t.afterTaskCall(ctx)
+	}
+	return fmt.Errorf("put of %d records failed (exiting WorkerSinkTask due to unrecoverable exception): %w", len(b.records), err)
+}
+
+func (t *Task) redeliver(ctx context.Context) error {
+	b := t.pending
+	if b == nil {
+		return nil
+	}
+	// Records of partitions revoked meanwhile were dropped by revoke.
+	return t.put(ctx, b)
+}
+
+func (t *Task) redeliveryDelay() time.Duration {
+	t.mu.Lock()
+	d := t.retryTimeout
+	t.mu.Unlock()
+	if d > 0 {
+		return d
+	}
+	return t.retry.next()
+}
+
+func (t *Task) assignedList() []connector.TopicPartition {
+	out := make([]connector.TopicPartition, 0, len(t.assigned))
+	for tp := range t.assigned {
+		out = append(out, tp)
+	}
+	sortTPs(out)
+	return out
+}
+
+// assign handles sarama's Setup: a new session with its partitions.
+func (t *Task) assign(sess sarama.ConsumerGroupSession) error {
+	t.session = sess
+	var tps []connector.TopicPartition
+	for topic, parts := range sess.Claims() {
+		for _, p := range parts {
+			tps = append(tps, connector.TopicPartition{Topic: topic, Partition: p})
+		}
+	}
+	sortTPs(tps)
+	for _, tp := range tps {
+		t.assigned[tp] = true
+	}
+	t.mu.Lock()
+	t.assignment = append([]connector.TopicPartition(nil), tps...)
+	t.mu.Unlock()
+	t.log.Info("partitions assigned", "partitions", tpStrings(tps), "generation", sess.GenerationID())
+	if pa, ok := t.cfg.Task.(connector.PartitionAware); ok && len(tps) > 0 {
+		if err := pa.Open(tps); err != nil {
+			return fmt.Errorf("open partitions %v: %w", tpStrings(tps), err)
+		}
+	}
+	// Offsets the task asked for in Open take effect before consumption starts.
+	t.inSetup = true
+	defer func() { t.inSetup = false }()
+	return t.applyResets()
+}
+
+// revoke handles sarama's Cleanup: flush and commit, then close, every
+// partition of the ending session.
+func (t *Task) revoke(ctx context.Context) error {
+	if t.session == nil {
+		return nil
+	}
+	tps := t.assignedList()
+	t.log.Info("partitions revoked", "partitions", tpStrings(tps))
+	if t.pending != nil {
+		// The batch was never acknowledged; the next owner reads it again.
+		t.pending = nil
+		t.pause.setRedelivery(false)
+	}
+	// Sought partitions restart from the seek, not from what was delivered.
+	for tp, off := range t.seeks {
+		setOffset(t.session, tp, off)
+		delete(t.delivered, tp)
+	}
+	err := t.commit(ctx, true, tps)
+	if len(t.seeks) > 0 {
+		t.session.Commit()
+	}
+	t.session = nil
+	clear(t.assigned)
+	clear(t.delivered)
+	clear(t.committed)
+	clear(t.held)
+	clear(t.seeks)
+	t.heldOrder = t.heldOrder[:0]
+	t.mu.Lock()
+	t.assignment = nil
+	t.mu.Unlock()
+	return err
+}
+
+// commit calls PreCommit (or Flush) with the delivered offsets of tps and
+// commits what the task acknowledged. When closing, the partitions are
+// closed before the commit, as Java does. A failed PreCommit or Flush is
+// not fatal: the offsets stay uncommitted and, unless closing, consumption
+// rewinds to the last commit so nothing unacknowledged is skipped.
+func (t *Task) commit(ctx context.Context, closing bool, tps []connector.TopicPartition) error {
+	if t.session == nil {
+		return nil
+	}
+	offsets := make(map[connector.TopicPartition]int64, len(tps))
+	for _, tp := range tps {
+		if off, ok := t.delivered[tp]; ok {
+			offsets[tp] = off
+		}
+	}
+	var acked map[connector.TopicPartition]int64
+	var err error
+	if len(offsets) > 0 {
+		if pc, ok := t.cfg.Task.(connector.PreCommitter); ok {
+			acked, err = pc.PreCommit(ctx, copyOffsets(offsets))
+		} else {
+			err = t.cfg.Task.Flush(ctx, copyOffsets(offsets))
+			acked = offsets
+		}
+	}
+	if closing {
+		if pa, ok := t.cfg.Task.(connector.PartitionAware); ok && len(tps) > 0 {
+			if cerr := pa.Close(tps); cerr != nil {
+				return fmt.Errorf("close partitions %v: %w", tpStrings(tps), cerr)
+			}
+		}
+	}
+	if err != nil {
+		if closing || ctx.Err() != nil {
+			t.log.Warn("offset commit failed during close", "error", err)
+			return nil
+		}
+		t.log.Error("offset commit failed, rewinding to last committed offsets", "error", err)
+		t.rewind(offsets)
+		return nil
+	}
+	n := 0
+	for tp, off := range acked {
+		limit, ok := offsets[tp]
+		if !ok || !t.assigned[tp] {
+			t.log.Warn("ignoring offset for a partition not delivered or not assigned", "partition", tp.String(), "offset", off)
+			continue
+		}
+		if off > limit {
+			t.log.Warn("ignoring offset beyond what was delivered", "partition", tp.String(), "offset", off, "delivered", limit)
+			continue
+		}
+		if prev, ok := t.committed[tp]; ok && prev == off {
+			continue
+		}
+		setOffset(t.session, tp, off)
+		t.committed[tp] = off
+		n++
+	}
+	if n > 0 {
+		t.session.Commit()
+		t.log.Debug("committed offsets", "partitions", n)
+	}
+	return nil
+}
+
+// rewind makes the partitions of offsets be consumed again from their last
+// commit (or, never committed, from where this session started them).
+func (t *Task) rewind(offsets map[connector.TopicPartition]int64) {
+	for tp := range offsets {
+		off, ok := t.committed[tp]
+		if !ok {
+			off, ok = t.pause.initialOffset(tp)
+		}
+		if ok {
+			t.seek(tp, off)
+		}
+	}
+	t.rejoin()
+}
+
+// seek makes tp be consumed from off: batches already fetched are dropped
+// and the next session starts there.
+func (t *Task) seek(tp connector.TopicPartition, off int64) {
+	t.seeks[tp] = off
+	delete(t.delivered, tp)
+	delete(t.held, tp)
+	if t.pending != nil {
+		t.pending.drop(tp)
+	}
+}
+
+// rejoin ends the current session; sarama's Cleanup applies pending seeks
+// and the next session starts from them.
+func (t *Task) rejoin() {
+	t.mu.Lock()
+	cancel := t.sessionCancel
+	t.mu.Unlock()
+	if cancel != nil && len(t.seeks) > 0 {
+		cancel()
+	}
+}
+
+// applyResets applies offsets the task asked for with ResetOffsets: at
+// once during Setup, else by seeking and rejoining.
+func (t *Task) applyResets() error {
+	t.mu.Lock()
+	if len(t.resets) == 0 {
+		t.mu.Unlock()
+		return nil
+	}
+	resets := t.resets
+	t.resets = map[connector.TopicPartition]int64{}
+	t.mu.Unlock()
+	for tp, off := range resets {
+		if !t.assigned[tp] {
+			t.log.Warn("ignoring offset reset for a partition not assigned", "partition", tp.String(), "offset", off)
+			continue
+		}
+		if t.inSetup {
+			setOffset(t.session, tp, off)
+			continue
+		}
+		t.seek(tp, off)
+	}
+	if !t.inSetup {
+		t.rejoin()
+	}
+	return nil
+}
+
+// setOffset makes the session's next commit (and next claim) use off,
+// forward or backward.
+func setOffset(sess sarama.ConsumerGroupSession, tp connector.TopicPartition, off int64) {
+	sess.MarkOffset(tp.Topic, tp.Partition, off, "")
+	sess.ResetOffset(tp.Topic, tp.Partition, off, "")
+}
+
+func copyOffsets(m map[connector.TopicPartition]int64) map[connector.TopicPartition]int64 {
+	out := make(map[connector.TopicPartition]int64, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
