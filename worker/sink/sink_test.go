@@ -407,7 +407,7 @@ func TestCommitsOnlyAcknowledgedOffsets(t *testing.T) {
 		defer mu.Unlock()
 		offered = append(offered, offsets[tp])
 		return map[connector.TopicPartition]int64{
-			tp: ackedUpTo,
+			tp:                             ackedUpTo,
 			{Topic: "other", Partition: 0}: 5, // not assigned: ignored
 		}
 	}
