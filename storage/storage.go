@@ -75,8 +75,13 @@ type ConfigSnapshot struct {
 	SessionKey *SessionKey
 }
 
-// Tasks returns the task ids of a connector in order.
+// Tasks returns the task ids of a connector in order; none while the
+// connector is inconsistent (its last commit was incomplete), as Java's
+// ClusterConfigState.tasks answers, so no stale task config is started.
 func (s *ConfigSnapshot) Tasks(connector string) []TaskID {
+	if s.Inconsistent[connector] {
+		return nil
+	}
 	n := s.TaskCounts[connector]
 	out := make([]TaskID, 0, n)
 	for i := 0; i < n; i++ {

@@ -270,6 +270,27 @@ func TestConfigStoreTaskCommitShrinks(t *testing.T) {
 	if len(snap.TaskConfigs) != 1 || snap.TaskConfigs[storage.TaskID{Connector: "c", Task: 0}]["new"] != "1" {
 		t.Errorf("task configs after shrinking commit: %v", snap.TaskConfigs)
 	}
+	// An incomplete commit after a good one: the old configs are not served.
+	raw.write(t, "task-c-1", str(`{"properties":{"x":"1"}}`))
+	raw.write(t, "commit-c", str(`{"tasks":2}`))
+	if err := s.Refresh(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	snap = s.Snapshot()
+	if !snap.Inconsistent["c"] || len(snap.Tasks("c")) != 0 || snap.TaskCounts["c"] != 2 {
+		t.Errorf("after an incomplete commit: inconsistent %v tasks %v count %d", snap.Inconsistent["c"], snap.Tasks("c"), snap.TaskCounts["c"])
+	}
+	// A complete one clears the flag.
+	raw.write(t, "task-c-0", str(`{"properties":{"y":"0"}}`))
+	raw.write(t, "task-c-1", str(`{"properties":{"y":"1"}}`))
+	raw.write(t, "commit-c", str(`{"tasks":2}`))
+	if err := s.Refresh(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	snap = s.Snapshot()
+	if snap.Inconsistent["c"] || len(snap.Tasks("c")) != 2 || snap.TaskConfigs[storage.TaskID{Connector: "c", Task: 1}]["y"] != "1" {
+		t.Errorf("after a complete commit: inconsistent %v tasks %v", snap.Inconsistent["c"], snap.Tasks("c"))
+	}
 }
 
 // Records a store cannot read are skipped with a warning naming topic,
