@@ -573,8 +573,11 @@ func (m *Member) closeHeartbeatBroker() {
 }
 
 func (m *Member) heartbeat() {
+	// Heartbeats go on while a requested rejoin waits for the owner's next
+	// Poll (it may be stopping work for a while); they stop once Poll
+	// starts joining.
 	m.mu.Lock()
-	if m.state != stable || m.rejoin || m.closed {
+	if m.state != stable || m.closed {
 		m.mu.Unlock()
 		return
 	}

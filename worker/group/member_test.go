@@ -483,3 +483,41 @@ func TestNewMemberRejectsBadConfig(t *testing.T) {
 		}
 	}
 }
+
+// A requested rejoin may wait for the owner's next Poll (it may be
+// stopping tasks); heartbeats keep the membership alive meanwhile, so the
+// member rejoins under the same member id.
+func TestMembershipHeartbeatsWhileRejoinWaits(t *testing.T) {
+	_, brokers := newGroupCluster(t)
+	view := &clusterView{view: ClusterConfig{Offset: 1, Tasks: map[string]int{"a": 1}}}
+	m, err := NewMember(MemberConfig{Brokers: brokers, GroupID: "g", URL: "http://w:1/", Compatibility: Sessioned,
+		SessionTimeout: testSession, RebalanceTimeout: testRebalance, HeartbeatInterval: testHeartbeat, MaxDelay: testMaxDelay, Config: view.get})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Stop(context.Background())
+	pollAssigned := func() *Assigned {
+		t.Helper()
+		for range 10 {
+			ev, err := m.Poll(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a, ok := ev.(*Assigned); ok {
+				return a
+			}
+		}
+		t.Fatal("no assignment")
+		return nil
+	}
+	first := pollAssigned()
+	m.Rejoin("test")
+	<-time.After(2 * testSession) // the owner is busy for two session timeouts
+	second := pollAssigned()
+	if second.MemberID != first.MemberID || second.Generation != first.Generation+1 {
+		t.Errorf("rejoined as %s gen %d, was %s gen %d: the session expired meanwhile", second.MemberID, second.Generation, first.MemberID, first.Generation)
+	}
+}
