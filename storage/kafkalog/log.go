@@ -108,7 +108,6 @@ type Log struct {
 	positions map[int32]int64 // next offset to hand to Consume, per partition
 	replayEnd map[int32]int64 // end offsets at start; set before the reader runs
 	progress  chan struct{}   // closed and replaced whenever positions move
-	readErr   error           // set when the reader goroutine gave up
 	stopped   bool
 }
 
@@ -329,11 +328,6 @@ func (l *Log) waitFor(ctx context.Context, ends map[int32]int64) error {
 		if l.stopped {
 			l.mu.Unlock()
 			return ErrClosed
-		}
-		if l.readErr != nil {
-			err := l.readErr
-			l.mu.Unlock()
-			return err
 		}
 		behind := false
 		for p, end := range ends {

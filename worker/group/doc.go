@@ -22,4 +22,26 @@
 //
 // The package imports nothing of ours: the herder translates between its
 // config snapshot and the small ClusterConfig the assignors need.
+//
+// # Driving a Member
+//
+// The distributed herder's loop selects on Member.Ready next to its own
+// requests, and on Ready calls Poll with a bounded context:
+//
+//   - *Revoked: stop that work now (eager rebalance starting, or the
+//     coordinator unreachable for a heartbeat interval), then poll again.
+//   - *Assigned with Assignment.Failed(): read the config topic to its end;
+//     the member rejoins by itself on the next Poll.
+//   - *Assigned otherwise: stop Assignment.RevokedConnectors/RevokedTasks,
+//     catch up to Assignment.ConfigOffset (on failure Leave, back off,
+//     Rejoin; if the store is past the offset, Rejoin), start what is in
+//     Connectors/Tasks and not running, then Rejoin if anything was revoked
+//     and schedule a Rejoin after Assignment.Delay when it is not zero.
+//     Version >= 2 enables session keys and request signing; IsLeader with
+//     ConnectorOwners/TaskOwners tells the leader where to forward.
+//   - *RebalanceNeeded: the group is rebalancing; answer REST writes with
+//     409 until the next Assigned (RejoinPending tells the same).
+//
+// Stop leaves the group; call it from the polling goroutine after the
+// work is stopped.
 package group
