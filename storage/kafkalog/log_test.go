@@ -393,3 +393,38 @@ func TestMurmur2Vectors(t *testing.T) {
 		}
 	}
 }
+
+// Partitions led by different brokers are fetched in parallel, each from
+// its leader.
+func TestSeveralBrokers(t *testing.T) {
+	c, err := kfake.NewCluster(kfake.NumBrokers(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	brokers := c.ListenAddrs()
+	col := &collector{}
+	l := startLog(t, brokers, "spread", 6, col)
+	for i := range 60 {
+		if err := l.Send(t.Context(), fmt.Appendf(nil, "k%d", i), []byte("v")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := l.ReadToEnd(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	recs := col.snapshot()
+	parts := map[int32]int{}
+	for _, r := range recs {
+		parts[r.Partition]++
+	}
+	if len(recs) != 60 || len(parts) < 4 {
+		t.Fatalf("read %d records over partitions %v", len(recs), parts)
+	}
+	// A second log replays all of it at start.
+	col2 := &collector{}
+	startLog(t, brokers, "spread", 6, col2)
+	if n := len(col2.snapshot()); n != 60 {
+		t.Fatalf("replayed %d records, want 60", n)
+	}
+}
