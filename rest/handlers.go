@@ -183,26 +183,7 @@ func (s *Server) strictConfig(ctx context.Context, cfg configMap) (map[string]st
 	if err != nil {
 		return nil, err
 	}
-	return nil, invalidConfigError(infos)
-}
-
-// invalidConfigError renders a failed validation as the 400 Java answers
-// when a connector is created or updated with a bad config.
-func invalidConfigError(infos herder.ConfigInfos) error {
-	var msgs []string
-	for _, c := range infos.Configs {
-		if c.Value != nil {
-			msgs = append(msgs, c.Value.Errors...)
-		}
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "Connector configuration is invalid and contains the following %d error(s):\n", len(msgs))
-	for _, m := range msgs {
-		b.WriteString(m)
-		b.WriteByte('\n')
-	}
-	b.WriteString("You can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`")
-	return badRequest(b.String())
+	return nil, herder.InvalidConfigError(infos)
 }
 
 func locationOf(r *http.Request, name string) string {
