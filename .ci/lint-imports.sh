@@ -15,7 +15,7 @@ examples/*                   *
 rest                         worker/herder connector/configdef connector/plugin
 worker/standalone            worker worker/herder worker/config storage connector connector/plugin connector/configdef connector/data
 worker/distributed           worker worker/herder worker/config worker/group storage connector connector/plugin connector/configdef connector/data
-worker/herder                connector/configdef
+worker/herder                connector/configdef connector/plugin storage
 worker/sink                  worker/tolerance connector connector/data connector/configdef
 worker/source                worker/tolerance storage connector connector/data connector/configdef
 worker/tolerance             connector connector/data connector/configdef
@@ -30,6 +30,7 @@ storage/memstore             storage
 storage/storagetest          storage storage/*
 transforms/predicates        connector connector/data connector/configdef
 transforms                   connector connector/data connector/configdef
+connector/elasticsearch/humiotest  connector/elasticsearch
 connector/elasticsearch      connector connector/data connector/configdef
 connector/file               connector connector/data connector/configdef
 connector/converter          connector connector/data connector/configdef
