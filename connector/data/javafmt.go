@@ -84,19 +84,20 @@ func appendJavaFloat(dst []byte, f float64, bits int) []byte {
 // shortestDigits returns the significant decimal digits of f > 0 (no
 // trailing zeros) and the decimal exponent of the first digit. It follows the
 // JDK 19+ rule: the shortest decimal that reads back as f; when that has one
-// digit, the closest decimal of one or two digits.
+// digit, the closest decimal of one or two digits. The two can differ only
+// for subnormal numbers, where precision is low.
 func shortestDigits(buf []byte, f float64, bits int) ([]byte, int) {
 	s := strconv.AppendFloat(buf, f, 'e', -1, bits)
 	digits, exp := splitE(s)
-	if len(digits) == 1 {
+	subnormal := bits == 64 && f < 0x1p-1022 || bits == 32 && f < 0x1p-126
+	if len(digits) == 1 && subnormal {
 		var buf2 [32]byte
 		s2 := strconv.AppendFloat(buf2[:0], f, 'e', 1, bits)
-		if g, err := strconv.ParseFloat(string(s2), bits); err == nil && g == f {
-			d2, e2 := splitE(s2)
-			if !(e2 == exp && (len(d2) == 1 && d2[0] == digits[0])) {
-				n := copy(s, d2)
-				digits, exp = s[:n], e2
-			}
+		g, err := strconv.ParseFloat(string(s2), bits)
+		d2, e2 := splitE(s2)
+		if err == nil && g == f && !(e2 == exp && len(d2) == 1 && d2[0] == digits[0]) {
+			n := copy(s, d2)
+			digits, exp = s[:n], e2
 		}
 	}
 	return digits, exp
@@ -109,7 +110,18 @@ func splitE(s []byte) ([]byte, int) {
 	for s[e] != 'e' {
 		e--
 	}
-	exp, _ := strconv.Atoi(string(s[e+1:]))
+	exp, neg := 0, false
+	for _, c := range s[e+1:] {
+		switch {
+		case c == '-':
+			neg = true
+		case c >= '0' && c <= '9':
+			exp = exp*10 + int(c-'0')
+		}
+	}
+	if neg {
+		exp = -exp
+	}
 	d := s[:e]
 	if len(d) > 1 && d[1] == '.' {
 		copy(d[1:], d[2:])
@@ -341,6 +353,14 @@ func sortKeyed[T any](s []T, less func(a, b T) bool) {
 		s[j] = x
 	}
 }
+
+// JavaBucket returns the bucket of a java.util.HashMap of n entries (filled
+// one put at a time) that holds a key of the given hash code; a HashMap
+// iterates its buckets in order. See JavaMapEntries.
+func JavaBucket(hashCode int32, n int) uint32 { return javaSpread(hashCode) & javaTableMask(n) }
+
+// JavaStringHashCode is Java's String.hashCode of s (over its UTF-16 code units).
+func JavaStringHashCode(s string) int32 { return javaStringHash(s) }
 
 // javaTableMask is the bucket mask of a java.util.HashMap that received n
 // entries one put at a time: the table starts at 16 buckets and doubles

@@ -65,6 +65,9 @@ func (s *Struct) GetWithoutDefault(field string) any {
 	return s.values[f.index]
 }
 
+// GetFieldWithoutDefault is GetWithoutDefault for a field already looked up.
+func (s *Struct) GetFieldWithoutDefault(f *Field) any { return s.values[f.index] }
+
 // Has reports whether the schema has the named field.
 func (s *Struct) Has(field string) bool { return s.schema.Field(field) != nil }
 

@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/kafka-connect-go/connect/connector/data"
 )
@@ -52,51 +55,205 @@ func (o jsonObject) get(k string) (any, bool) {
 	return nil, false
 }
 
-// parseJSON reads JSON with numbers as json.Number and objects as jsonObject.
+// parseJSON reads JSON with numbers as json.Number and objects as
+// jsonObject. Strings keep lone surrogate escapes (\ud83d) in their 3-byte
+// (WTF-8) form, as the Go value of a Java string holding one does (see
+// connector/converter), instead of replacing them as encoding/json would.
 func parseJSON(raw []byte) (any, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	return parseJSONValue(dec)
-}
-
-func parseJSONValue(dec *json.Decoder) (any, error) {
-	tok, err := dec.Token()
+	p := &jsonParser{b: raw}
+	p.ws()
+	v, err := p.value()
 	if err != nil {
 		return nil, err
 	}
-	switch t := tok.(type) {
-	case json.Delim:
-		switch t {
-		case '{':
-			o := jsonObject{}
-			for dec.More() {
-				kt, err := dec.Token()
-				if err != nil {
-					return nil, err
-				}
-				v, err := parseJSONValue(dec)
-				if err != nil {
-					return nil, err
-				}
-				o = append(o, jsonMember{kt.(string), v})
-			}
-			_, err := dec.Token()
-			return o, err
-		case '[':
-			a := []any{}
-			for dec.More() {
-				v, err := parseJSONValue(dec)
-				if err != nil {
-					return nil, err
-				}
-				a = append(a, v)
-			}
-			_, err := dec.Token()
-			return a, err
-		}
-		return nil, fmt.Errorf("unexpected %v", t)
+	p.ws()
+	if p.i != len(p.b) {
+		return nil, fmt.Errorf("trailing data at byte %d", p.i)
 	}
-	return tok, nil
+	return v, nil
+}
+
+type jsonParser struct {
+	b []byte
+	i int
+}
+
+func (p *jsonParser) ws() {
+	for p.i < len(p.b) && (p.b[p.i] == ' ' || p.b[p.i] == '\t' || p.b[p.i] == '\n' || p.b[p.i] == '\r') {
+		p.i++
+	}
+}
+
+func (p *jsonParser) errf(msg string) error { return fmt.Errorf("%s at byte %d", msg, p.i) }
+
+func (p *jsonParser) value() (any, error) {
+	if p.i >= len(p.b) {
+		return nil, p.errf("unexpected end")
+	}
+	switch c := p.b[p.i]; {
+	case c == '{':
+		p.i++
+		o := jsonObject{}
+		p.ws()
+		if p.i < len(p.b) && p.b[p.i] == '}' {
+			p.i++
+			return o, nil
+		}
+		for {
+			p.ws()
+			if p.i >= len(p.b) || p.b[p.i] != '"' {
+				return nil, p.errf("expected a member name")
+			}
+			k, err := p.str()
+			if err != nil {
+				return nil, err
+			}
+			p.ws()
+			if p.i >= len(p.b) || p.b[p.i] != ':' {
+				return nil, p.errf("expected ':'")
+			}
+			p.i++
+			p.ws()
+			v, err := p.value()
+			if err != nil {
+				return nil, err
+			}
+			o = append(o, jsonMember{k, v})
+			p.ws()
+			if p.i < len(p.b) && p.b[p.i] == ',' {
+				p.i++
+				continue
+			}
+			if p.i < len(p.b) && p.b[p.i] == '}' {
+				p.i++
+				return o, nil
+			}
+			return nil, p.errf("expected ',' or '}'")
+		}
+	case c == '[':
+		p.i++
+		a := []any{}
+		p.ws()
+		if p.i < len(p.b) && p.b[p.i] == ']' {
+			p.i++
+			return a, nil
+		}
+		for {
+			p.ws()
+			v, err := p.value()
+			if err != nil {
+				return nil, err
+			}
+			a = append(a, v)
+			p.ws()
+			if p.i < len(p.b) && p.b[p.i] == ',' {
+				p.i++
+				continue
+			}
+			if p.i < len(p.b) && p.b[p.i] == ']' {
+				p.i++
+				return a, nil
+			}
+			return nil, p.errf("expected ',' or ']'")
+		}
+	case c == '"':
+		return p.str()
+	case c == 't' || c == 'f' || c == 'n':
+		for _, lit := range []string{"true", "false", "null"} {
+			if bytes.HasPrefix(p.b[p.i:], []byte(lit)) {
+				p.i += len(lit)
+				switch lit {
+				case "true":
+					return true, nil
+				case "false":
+					return false, nil
+				}
+				return nil, nil
+			}
+		}
+		return nil, p.errf("invalid literal")
+	default:
+		start := p.i
+		for p.i < len(p.b) && strings.IndexByte("+-0123456789.eE", p.b[p.i]) >= 0 {
+			p.i++
+		}
+		if start == p.i {
+			return nil, p.errf("unexpected character")
+		}
+		n := json.Number(p.b[start:p.i])
+		if _, err := n.Float64(); err != nil && !isRange(err) {
+			return nil, fmt.Errorf("invalid number %q", n)
+		}
+		return n, nil
+	}
+}
+
+func (p *jsonParser) str() (string, error) {
+	p.i++
+	var out []byte
+	for p.i < len(p.b) {
+		c := p.b[p.i]
+		switch {
+		case c == '"':
+			p.i++
+			return string(out), nil
+		case c == '\\':
+			if p.i+1 >= len(p.b) {
+				return "", p.errf("unexpected end in escape")
+			}
+			e := p.b[p.i+1]
+			p.i += 2
+			switch e {
+			case 'b':
+				out = append(out, '\b')
+			case 'f':
+				out = append(out, '\f')
+			case 'n':
+				out = append(out, '\n')
+			case 'r':
+				out = append(out, '\r')
+			case 't':
+				out = append(out, '\t')
+			case 'u':
+				u, ok := p.hex4()
+				if !ok {
+					return "", p.errf("bad \\u escape")
+				}
+				if utf16.IsSurrogate(u) && u < 0xdc00 && p.i+1 < len(p.b) && p.b[p.i] == '\\' && p.b[p.i+1] == 'u' {
+					save := p.i
+					p.i += 2
+					if lo, ok := p.hex4(); ok && lo >= 0xdc00 && lo < 0xe000 {
+						out = utf8.AppendRune(out, utf16.DecodeRune(u, lo))
+						continue
+					}
+					p.i = save
+				}
+				if utf16.IsSurrogate(u) {
+					out = append(out, byte(0xe0|u>>12), byte(0x80|(u>>6)&0x3f), byte(0x80|u&0x3f))
+					continue
+				}
+				out = utf8.AppendRune(out, u)
+			default:
+				out = append(out, e)
+			}
+		default:
+			out = append(out, c)
+			p.i++
+		}
+	}
+	return "", p.errf("unterminated string")
+}
+
+func (p *jsonParser) hex4() (rune, bool) {
+	if p.i+4 > len(p.b) {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(string(p.b[p.i:p.i+4]), 16, 32)
+	if err != nil {
+		return 0, false
+	}
+	p.i += 4
+	return rune(v), true
 }
 
 func tagOf(v any) (string, any, bool) {
