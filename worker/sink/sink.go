@@ -41,6 +41,7 @@ import (
 	"time"
 
 	"github.com/IBM/sarama"
+	"github.com/cenkalti/backoff/v4"
 
 	"github.com/kafka-connect-go/connect/connector"
 	"github.com/kafka-connect-go/connect/worker/tolerance"
@@ -260,7 +261,10 @@ func (t *Task) Run(ctx context.Context) (err error) {
 	}()
 	t.report()
 
-	client, group, err := t.connect()
+	client, group, err := t.connectRetrying(ctx)
+	if errors.Is(err, errStopping) || ctx.Err() != nil {
+		return nil // stopped before Kafka could be reached
+	}
 	if err != nil {
 		return t.failure(err)
 	}
@@ -343,6 +347,38 @@ func (t *Task) connect() (sarama.Client, sarama.ConsumerGroup, error) {
 		return nil, nil, fmt.Errorf("consumer group %s: %w", t.cfg.GroupID, err)
 	}
 	return client, group, nil
+}
+
+// connectRetrying connects, retrying with backoff while Kafka cannot be
+// reached (as Java's clients keep trying), until Stop or ctx ends. A
+// configuration sarama refuses is not retried.
+func (t *Task) connectRetrying(ctx context.Context) (sarama.Client, sarama.ConsumerGroup, error) {
+	bo := backoff.NewExponentialBackOff()
+	bo.InitialInterval = 500 * time.Millisecond
+	bo.MaxInterval = 30 * time.Second
+	bo.MaxElapsedTime = 0
+	for {
+		client, group, err := t.connect()
+		if err == nil {
+			return client, group, nil
+		}
+		var ce sarama.ConfigurationError
+		if errors.As(err, &ce) {
+			return nil, nil, err
+		}
+		d := bo.NextBackOff()
+		t.log.Warn("cannot reach kafka, retrying", "in", d, "error", err)
+		timer := time.NewTimer(d)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return nil, nil, ctx.Err()
+		case <-t.stopReq:
+			timer.Stop()
+			return nil, nil, errStopping
+		case <-timer.C:
+		}
+	}
 }
 
 // loop is the task goroutine's main loop. It returns nil on a graceful

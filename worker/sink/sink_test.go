@@ -789,3 +789,24 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		}
 	}
 }
+
+// Kafka unreachable at start: the task keeps trying instead of failing,
+// and still stops cleanly.
+func TestUnreachableKafkaIsRetried(t *testing.T) {
+	rt := &recordingTask{}
+	cfg := baseConfig([]string{"127.0.0.1:1"}, rt, "x")
+	cfg.Client.Metadata.Retry.Max = 0
+	cfg.Client.Net.DialTimeout = 100 * time.Millisecond
+	r := start(t, cfg)
+	select {
+	case err := <-r.done:
+		t.Fatalf("Run returned %v while Kafka was unreachable", err)
+	case <-time.After(1500 * time.Millisecond):
+	}
+	if err := r.stopAndWait(t); err != nil {
+		t.Fatalf("stop: %v", err)
+	}
+	if rt.stopped != 1 {
+		t.Fatalf("task stopped %d times", rt.stopped)
+	}
+}

@@ -198,9 +198,12 @@ func (t *Task) Run(ctx context.Context) (err error) {
 	c.Producer.Return.Successes = true
 	c.Producer.Return.Errors = true
 	c.Producer.Partitioner = newPartitioner
-	producer, err := sarama.NewAsyncProducer(t.cfg.Brokers, &c)
+	producer, err := t.producerRetrying(ctx, &c)
+	if errors.Is(err, errStopping) || ctx.Err() != nil {
+		return nil // stopped before Kafka could be reached
+	}
 	if err != nil {
-		return t.failure(fmt.Errorf("producer for %v: %w", t.cfg.Brokers, err))
+		return t.failure(err)
 	}
 
 	if err := t.cfg.Task.Start(taskContext{t: t}, t.cfg.TaskConfig); err != nil {
@@ -263,6 +266,41 @@ func (t *Task) Run(ctx context.Context) (err error) {
 		return t.failure(loopErr)
 	}
 	return nil
+}
+
+var errStopping = errors.New("source task is stopping")
+
+// producerRetrying creates the producer, retrying with backoff while Kafka
+// cannot be reached, until Stop or ctx ends. A configuration sarama refuses
+// is not retried.
+func (t *Task) producerRetrying(ctx context.Context, c *sarama.Config) (sarama.AsyncProducer, error) {
+	bo := backoff.NewExponentialBackOff()
+	bo.InitialInterval = 500 * time.Millisecond
+	bo.MaxInterval = 30 * time.Second
+	bo.MaxElapsedTime = 0
+	for {
+		p, err := sarama.NewAsyncProducer(t.cfg.Brokers, c)
+		if err == nil {
+			return p, nil
+		}
+		err = fmt.Errorf("producer for %v: %w", t.cfg.Brokers, err)
+		var ce sarama.ConfigurationError
+		if errors.As(err, &ce) {
+			return nil, err
+		}
+		d := bo.NextBackOff()
+		t.log.Warn("cannot reach kafka, retrying", "in", d, "error", err)
+		timer := time.NewTimer(d)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return nil, ctx.Err()
+		case <-t.stopReq:
+			timer.Stop()
+			return nil, errStopping
+		case <-timer.C:
+		}
+	}
 }
 
 func drain(p sarama.AsyncProducer) {

@@ -562,3 +562,19 @@ func TestOffsetKeyFormat(t *testing.T) {
 func storageEntry(k, v string) []storage.OffsetEntry {
 	return []storage.OffsetEntry{{Key: []byte(k), Value: []byte(v)}}
 }
+
+func TestUnreachableKafkaIsRetried(t *testing.T) {
+	lt := &listTask{topic: "out", values: valuesN(1), batch: 1}
+	cfg := baseConfig([]string{"127.0.0.1:1"}, lt, newStore(t))
+	cfg.Client.Metadata.Retry.Max = 0
+	cfg.Client.Net.DialTimeout = 100 * time.Millisecond
+	r := startTask(t, cfg)
+	select {
+	case err := <-r.done:
+		t.Fatalf("Run returned %v while Kafka was unreachable", err)
+	case <-time.After(1500 * time.Millisecond):
+	}
+	if err := r.stop(t); err != nil {
+		t.Fatalf("stop: %v", err)
+	}
+}
