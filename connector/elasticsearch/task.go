@@ -1,0 +1,268 @@
+package elasticsearch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/kafka-connect-go/connect/connector"
+)
+
+// Task is the Humio sink task. The runtime calls its methods from one
+// goroutine (see connector.SinkTask); the writer's senders run beside it.
+type Task struct {
+	ctx      connector.SinkTaskContext
+	log      *slog.Logger
+	s        *settings
+	conv     *converter
+	w        *writer
+	track    *tracker
+	reporter connector.ErrantRecordReporter
+	failed   error // the first fatal error, returned from every later call
+	stopped  bool
+}
+
+var (
+	_ connector.SinkTask       = (*Task)(nil)
+	_ connector.PreCommitter   = (*Task)(nil)
+	_ connector.PartitionAware = (*Task)(nil)
+	_ connector.RawJSONSink    = (*Task)(nil)
+)
+
+// NewTask returns an unstarted task.
+func NewTask() *Task { return &Task{} }
+
+// Version is the connector's version.
+func (t *Task) Version() string { return Version }
+
+// AcceptsRawJSON is always true: raw JSON values are checked and copied into
+// the bulk body as they are, which is what encoding the decoded value would
+// produce, minus the cost.
+func (t *Task) AcceptsRawJSON() bool { return true }
+
+// Start parses the configuration and starts the senders.
+func (t *Task) Start(ctx connector.SinkTaskContext, config map[string]string) error {
+	s, err := parseConfig(config)
+	if err != nil {
+		return fmt.Errorf("humio sink: %w", err)
+	}
+	t.ctx, t.s = ctx, s
+	t.log = ctx.Logger()
+	if t.log == nil {
+		t.log = slog.New(slog.DiscardHandler)
+	}
+	logIgnored(t.log, s)
+	t.reporter = ctx.ErrantRecordReporter()
+	t.conv = newConverter(s)
+	t.track = newTracker()
+	t.w = newWriter(s, newClient(s), t.log)
+	urls := make([]string, len(s.endpoints))
+	for i, ep := range s.endpoints {
+		urls[i] = ep.url.String()
+	}
+	t.log.Info("humio sink task started", "urls", urls, "batch.size", s.batchSize,
+		"max.in.flight.requests", s.maxInFlight, "gzip", s.compression, "errant.record.reporter", t.reporter != nil)
+	return nil
+}
+
+func logIgnored(log *slog.Logger, s *settings) {
+	for _, ig := range s.ignored {
+		log.Warn("configuration key ignored", "key", ig.key, "reason", ig.reason)
+	}
+}
+
+// Put converts the records into bulk items. It waits while
+// max.buffered.records are unacknowledged; after flush.timeout.ms it returns
+// a retriable error without having taken any record, so the runtime
+// delivers the same batch again later.
+func (t *Task) Put(ctx context.Context, records []*connector.SinkRecord) error {
+	if err := t.settle(ctx); err != nil {
+		return err
+	}
+	if len(records) == 0 {
+		return nil
+	}
+	if err := t.w.reserve(ctx, len(records)); err != nil {
+		if errors.Is(err, errBufferFull) {
+			return connector.Retriablef("humio sink: Humio acknowledged too little for %s to make room for %d more "+
+				"records (%s=%d); the batch will be delivered again", t.s.flushTimeout, len(records), keyMaxBuffered, t.s.maxBuffered)
+		}
+		return t.fail(err)
+	}
+	b := t.w.takeOpen()
+	added := 0
+	defer func() {
+		t.w.publish(b)
+		t.w.release(len(records) - added)
+	}()
+	for i, rec := range records {
+		start := len(b.buf)
+		var kind itemKind
+		var err error
+		b.buf, kind, err = t.conv.appendItem(b.buf, rec)
+		tp := rec.TopicPartition()
+		if err != nil {
+			b.buf = b.buf[:start]
+			if err := t.invalid(ctx, rec, err); err != nil {
+				// Records before this one stay queued; their offsets are
+				// tracked, and nothing after them is committed.
+				return t.fail(fmt.Errorf("humio sink: %w (%d records of the batch not taken)", err, len(records)-i))
+			}
+			t.track.add(tp, rec.KafkaOffset, nil)
+			continue
+		}
+		if kind == itemSkip {
+			t.track.add(tp, rec.KafkaOffset, nil)
+			continue
+		}
+		if len(b.items) == 0 {
+			b.firstAt = time.Now()
+		}
+		if t.s.bulkBytes > 0 && len(b.buf) > t.s.bulkBytes && len(b.items) > 0 {
+			// This item would overflow bulk.size.bytes: it starts the next batch.
+			rest := append([]byte(nil), b.buf[start:]...)
+			b.buf = b.buf[:start]
+			b = t.w.seal(b)
+			b.buf = append(b.buf, rest...)
+			b.firstAt = time.Now()
+		}
+		b.items = append(b.items, item{end: len(b.buf), rec: rec})
+		t.track.add(tp, rec.KafkaOffset, b)
+		added++
+		if len(b.items) >= t.s.batchSize || (t.s.bulkBytes > 0 && len(b.buf) >= t.s.bulkBytes) {
+			b = t.w.seal(b)
+		}
+	}
+	return nil
+}
+
+// invalid handles a record that cannot become an event: it is reported to
+// the errant record reporter, then dropped (drop.invalid.message=true) or
+// returned as the error that fails the task.
+func (t *Task) invalid(ctx context.Context, rec *connector.SinkRecord, cause error) error {
+	err := describeInvalid(rec, cause)
+	if t.reporter != nil {
+		if rerr := t.reporter.Report(ctx, rec, err); rerr != nil {
+			return rerr
+		}
+	}
+	if t.s.dropInvalid {
+		// The cause names a byte position or a type, never record content.
+		t.log.Warn("dropping a record that cannot become an event", "topic", rec.Topic, "partition", rec.Partition,
+			"offset", rec.KafkaOffset, "error", cause)
+		return nil
+	}
+	return fmt.Errorf("cannot convert the record at %w (set %s=true to skip such records)", err, keyDropInvalidMessage)
+}
+
+// settle takes back the batches the senders finished: events Humio refused
+// are reported, the batches are marked acknowledged for the tracker, and a
+// fatal error from any of them fails the task.
+func (t *Task) settle(ctx context.Context) error {
+	if t.failed != nil {
+		return t.failed
+	}
+	for _, b := range t.w.drain() {
+		if t.reporter != nil {
+			for _, r := range b.rejected {
+				if err := t.reporter.Report(ctx, r.rec, r.err); err != nil {
+					return t.fail(fmt.Errorf("humio sink: reporting a rejected event: %w", err))
+				}
+			}
+		}
+		if b.err != nil {
+			if errors.Is(b.err, errStopped) {
+				continue
+			}
+			return t.fail(fmt.Errorf("humio sink: %w", b.err))
+		}
+		b.acked = true
+		b.buf, b.items, b.rejected = nil, nil, nil
+	}
+	t.track.advance()
+	return nil
+}
+
+func (t *Task) fail(err error) error {
+	if t.failed == nil {
+		t.failed = err
+	}
+	return t.failed
+}
+
+// Flush waits until every record handed to Put is acknowledged (at most
+// flush.timeout.ms); a runtime that commits after Flush then commits only
+// delivered records.
+func (t *Task) Flush(ctx context.Context, _ map[connector.TopicPartition]int64) error {
+	if err := t.settle(ctx); err != nil {
+		return err
+	}
+	if err := t.w.flush(ctx, t.s.flushTimeout); err != nil {
+		if ferr := t.settle(ctx); ferr != nil {
+			return ferr
+		}
+		return fmt.Errorf("humio sink: flush: %w", err)
+	}
+	return t.settle(ctx)
+}
+
+// PreCommit sends what lingers and gives the requests in flight up to
+// flush.timeout.ms (and ctx) to complete, so that an offset commit before a
+// rebalance or shutdown covers everything sent; then it returns, per
+// partition, the offset after the last record acknowledged without a gap.
+// With flush.synchronously it commits the runtime's offsets, and only once
+// everything was acknowledged.
+func (t *Task) PreCommit(ctx context.Context, offsets map[connector.TopicPartition]int64) (map[connector.TopicPartition]int64, error) {
+	if err := t.settle(ctx); err != nil {
+		return nil, err
+	}
+	ferr := t.w.flush(ctx, t.s.flushTimeout)
+	if err := t.settle(ctx); err != nil {
+		return nil, err
+	}
+	if t.s.flushSync {
+		if ferr != nil {
+			t.log.Warn("offsets not committed: records are still unacknowledged", "error", ferr)
+			return nil, nil
+		}
+		return offsets, nil
+	}
+	if ferr != nil {
+		t.log.Info("committing acknowledged offsets only", "reason", ferr)
+	}
+	return t.track.offsets(), nil
+}
+
+// Open starts tracking newly assigned partitions.
+func (t *Task) Open(partitions []connector.TopicPartition) error {
+	t.track.open(partitions)
+	return nil
+}
+
+// Close forgets revoked partitions. The runtime committed their offsets
+// (after PreCommit waited for their records) before calling Close.
+func (t *Task) Close(partitions []connector.TopicPartition) error {
+	t.track.close(partitions)
+	return nil
+}
+
+// Stop waits up to flush.timeout.ms for requests in flight, then cancels
+// the rest. Records not acknowledged by then were not committed and are
+// sent again after a restart.
+func (t *Task) Stop() error {
+	if t.w == nil || t.stopped {
+		return nil
+	}
+	t.stopped = true
+	var err error
+	if t.failed == nil && t.w.failure() == nil {
+		if ferr := t.w.flush(context.Background(), t.s.flushTimeout); ferr != nil {
+			err = fmt.Errorf("humio sink: stopping: %w; they will be sent again after a restart", ferr)
+		}
+	}
+	t.w.stop()
+	t.log.Info("humio sink task stopped")
+	return err
+}

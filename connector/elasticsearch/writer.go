@@ -1,0 +1,278 @@
+package elasticsearch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// errStopped is the outcome of batches cut short by Stop. It does not fail
+// the task: their records were not committed and are sent again.
+var errStopped = errors.New("humio sink stopped before the request completed")
+
+// errBufferFull is returned by reserve when max.buffered.records stayed
+// reached for flush.timeout.ms.
+var errBufferFull = errors.New("buffer full")
+
+// writer queues closed batches and runs the senders that post them.
+//
+// The task goroutine fills the open batch without holding the lock and
+// publishes it between Put calls, so a sender that is idle when linger.ms
+// runs out can take it. Senders hand finished batches back on the done
+// queue. Every change of state closes and replaces the changed channel,
+// which wakes whoever waits for one (a sender for work, Put for buffer
+// room, a flush for completion) under their own timers and contexts.
+type writer struct {
+	s      *settings
+	client *client
+	log    *slog.Logger
+
+	ctx    context.Context // the senders' lifetime, cancelled by stop
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	mu       sync.Mutex
+	changed  chan struct{}
+	open     *batch // the open batch while published between puts
+	ready    []*batch
+	buffered int // records reserved and not completed (open, ready, in flight)
+	done     []*batch
+	fatal    error
+
+	capHint int // task goroutine only: size of the last sealed batch
+}
+
+func newWriter(s *settings, c *client, log *slog.Logger) *writer {
+	ctx, cancel := context.WithCancel(context.Background())
+	w := &writer{s: s, client: c, log: log, ctx: ctx, cancel: cancel, changed: make(chan struct{})}
+	for range s.maxInFlight {
+		w.wg.Go(w.sender)
+	}
+	return w
+}
+
+// broadcast wakes every waiter; mu must be held.
+func (w *writer) broadcast() {
+	close(w.changed)
+	w.changed = make(chan struct{})
+}
+
+// wait releases mu until the state changes, ctx ends or timer fires (nil:
+// no timer); mu is held again on return. It reports false when ctx ended.
+func (w *writer) wait(ctx context.Context, timer <-chan time.Time) (changed, timedOut bool) {
+	ch := w.changed
+	w.mu.Unlock()
+	defer w.mu.Lock()
+	select {
+	case <-ch:
+		return true, false
+	case <-timer:
+		return false, true
+	case <-ctx.Done():
+		return false, false
+	}
+}
+
+// newBatch returns an empty batch sized like the last one.
+func (w *writer) newBatch() *batch {
+	n := w.capHint
+	if n == 0 {
+		n = 64 << 10
+	}
+	return &batch{buf: make([]byte, 0, n), items: make([]item, 0, min(w.s.batchSize, 4096))}
+}
+
+// reserve waits until n more records fit under max.buffered.records (an
+// empty buffer takes any n, so a Put larger than the limit still moves),
+// then counts them. It gives up after flush.timeout.ms with errBufferFull.
+func (w *writer) reserve(ctx context.Context, n int) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var timer *time.Timer
+	for w.fatal == nil && w.buffered > 0 && w.buffered+n > w.s.maxBuffered {
+		if timer == nil {
+			// Waiting anyway: send what lingers now.
+			w.sealOpenLocked()
+			timer = time.NewTimer(w.s.flushTimeout)
+			defer timer.Stop()
+		}
+		changed, timedOut := w.wait(ctx, timer.C)
+		switch {
+		case timedOut:
+			return errBufferFull
+		case !changed:
+			return ctx.Err()
+		}
+	}
+	if w.fatal != nil {
+		return w.fatal
+	}
+	w.buffered += n
+	return nil
+}
+
+// release gives back reserved room for records that were not added.
+func (w *writer) release(n int) {
+	if n == 0 {
+		return
+	}
+	w.mu.Lock()
+	w.buffered -= n
+	w.broadcast()
+	w.mu.Unlock()
+}
+
+// takeOpen returns the batch Put appends to: the published one if no sender
+// took it meanwhile, else a new one.
+func (w *writer) takeOpen() *batch {
+	w.mu.Lock()
+	b := w.open
+	w.open = nil
+	w.mu.Unlock()
+	if b == nil {
+		b = w.newBatch()
+	}
+	return b
+}
+
+// publish hands the open batch over between puts.
+func (w *writer) publish(b *batch) {
+	w.mu.Lock()
+	w.open = b
+	if len(b.items) > 0 {
+		w.broadcast() // idle senders start their linger timers
+	}
+	w.mu.Unlock()
+}
+
+// seal queues a batch for sending and returns a new one.
+func (w *writer) seal(b *batch) *batch {
+	w.capHint = cap(b.buf)
+	w.mu.Lock()
+	w.ready = append(w.ready, b)
+	w.broadcast()
+	w.mu.Unlock()
+	return w.newBatch()
+}
+
+func (w *writer) sealOpenLocked() {
+	if b := w.open; b != nil && len(b.items) > 0 {
+		w.open = nil
+		w.ready = append(w.ready, b)
+		w.broadcast()
+	}
+}
+
+// flush sends the open batch and waits until every record counted so far
+// completed, a batch failed fatally, ctx ended or timeout passed.
+func (w *writer) flush(ctx context.Context, timeout time.Duration) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.sealOpenLocked()
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	for w.buffered > 0 && w.fatal == nil {
+		changed, timedOut := w.wait(ctx, timer.C)
+		switch {
+		case timedOut:
+			return fmt.Errorf("%d records not acknowledged by Humio within %s (%s)", w.buffered, timeout, keyFlushTimeoutMs)
+		case !changed:
+			return fmt.Errorf("%d records not acknowledged by Humio: %w", w.buffered, ctx.Err())
+		}
+	}
+	return w.fatal
+}
+
+// drain takes the batches senders finished since the last call.
+func (w *writer) drain() []*batch {
+	w.mu.Lock()
+	d := w.done
+	w.done = nil
+	w.mu.Unlock()
+	return d
+}
+
+// failure is the first fatal error, if any.
+func (w *writer) failure() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.fatal
+}
+
+// stop cancels what is still in flight and waits for the senders.
+func (w *writer) stop() {
+	w.cancel()
+	w.mu.Lock()
+	w.broadcast()
+	w.mu.Unlock()
+	w.wg.Wait()
+	w.client.close()
+}
+
+// sender posts batches until the writer stops or fails.
+func (w *writer) sender() {
+	for {
+		b := w.next()
+		if b == nil {
+			return
+		}
+		w.send(b)
+		w.complete(b)
+	}
+}
+
+// next waits for a batch to send: a queued one, or the published open batch
+// once it has lingered for linger.ms. Records that arrive while every sender
+// is busy keep joining the open batch (up to batch.size) instead of queueing
+// as small batches.
+func (w *writer) next() *batch {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var timer *time.Timer
+	defer func() {
+		if timer != nil {
+			timer.Stop()
+		}
+	}()
+	for {
+		if w.fatal != nil || w.ctx.Err() != nil {
+			return nil
+		}
+		if len(w.ready) > 0 {
+			b := w.ready[0]
+			w.ready[0] = nil
+			w.ready = w.ready[1:]
+			return b
+		}
+		var lingerC <-chan time.Time
+		if b := w.open; b != nil && len(b.items) > 0 {
+			d := w.s.linger - time.Since(b.firstAt)
+			if d <= 0 {
+				w.open = nil
+				return b
+			}
+			if timer == nil {
+				timer = time.NewTimer(d)
+			} else {
+				timer.Reset(d)
+			}
+			lingerC = timer.C
+		}
+		w.wait(w.ctx, lingerC)
+	}
+}
+
+// complete hands a sent batch back to the task goroutine.
+func (w *writer) complete(b *batch) {
+	w.mu.Lock()
+	w.buffered -= len(b.items)
+	w.done = append(w.done, b)
+	if b.err != nil && w.fatal == nil && !errors.Is(b.err, errStopped) {
+		w.fatal = b.err
+	}
+	w.broadcast()
+	w.mu.Unlock()
+}
