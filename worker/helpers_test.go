@@ -15,6 +15,7 @@ import (
 
 	"github.com/kafka-connect-go/connect/connector"
 	"github.com/kafka-connect-go/connect/connector/configdef"
+	"github.com/kafka-connect-go/connect/connector/converter"
 	"github.com/kafka-connect-go/connect/connector/data"
 	"github.com/kafka-connect-go/connect/connector/file"
 	"github.com/kafka-connect-go/connect/connector/plugin"
@@ -240,6 +241,13 @@ func testRegistry(t *testing.T, sinkBackend *memBackend) *plugin.Registry {
 			Config: configdef.New().Define(configdef.Key{Name: "converter.type", Type: configdef.TypeString, Default: configdef.NoDefault, Validator: configdef.OneOf("key", "value", "header")}).
 				Define(configdef.Key{Name: "strict", Type: configdef.TypeBoolean, Default: false})},
 		{Kind: plugin.HeaderConverter, Class: "test.StringHeaderConverter", New: func() any { return stringHeaderConverter{} }},
+		{Kind: plugin.Converter, Class: converter.JSONConverterClass, Config: converter.JSONConverterConfigDef(),
+			New: func() any { return converter.NewJSONConverter() }},
+		{Kind: plugin.HeaderConverter, Class: converter.JSONConverterClass, Config: converter.JSONConverterConfigDef(),
+			New: func() any { return converter.NewJSONHeaderConverter() }},
+		{Kind: plugin.HeaderConverter, Class: converter.SimpleHeaderConverterClass,
+			New: func() any { return converter.NewSimpleHeaderConverter() }},
+		{Kind: plugin.Converter, Class: converter.StringConverterClass, New: func() any { return converter.NewStringConverter() }},
 		{Kind: plugin.Transformation, Class: "test.Upper", New: func() any { return &upper{} }, Config: upperConfigDef()},
 		{Kind: plugin.Transformation, Class: "test.Filter", New: func() any { return filterTx{} }},
 		{Kind: plugin.Predicate, Class: "test.ValueIs", New: func() any { return &valueIs{} },
@@ -490,4 +498,28 @@ func committedOffset(t *testing.T, addrs []string, group, topic string, partitio
 		return b.Offset
 	}
 	return -1
+}
+
+// firstRecord reads the first record of a topic's partition 0.
+func firstRecord(t *testing.T, addrs []string, topic string) *sarama.ConsumerMessage {
+	t.Helper()
+	c := sarama.NewConfig()
+	c.Version = sarama.V3_6_0_0
+	cons, err := sarama.NewConsumer(addrs, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cons.Close()
+	pc, err := cons.ConsumePartition(topic, 0, sarama.OffsetOldest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pc.Close()
+	select {
+	case m := <-pc.Messages():
+		return m
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no record in %s", topic)
+		return nil
+	}
 }

@@ -132,6 +132,21 @@ func (w *Worker) Tasks() []storage.TaskID {
 	return out
 }
 
+// traceError is the cause handed to Events with FAILED: its text is the
+// status trace users read, with every cause in the chain (see
+// tolerance.ChainText); errors.Is and As still see the original.
+type traceError struct{ err error }
+
+func (e traceError) Error() string { return tolerance.ChainText(e.err) }
+func (e traceError) Unwrap() error { return e.err }
+
+func traced(err error) error {
+	if err == nil {
+		return nil
+	}
+	return traceError{err: err}
+}
+
 // ---------------------------------------------------------------- connectors
 
 type connState uint8
@@ -203,7 +218,7 @@ func (w *Worker) StartConnector(ctx context.Context, name string, config map[str
 
 	fail := func(err error) error {
 		err = fmt.Errorf("connector %q: %w", name, err)
-		w.cfg.Events.ConnectorStateChanged(name, storage.StateFailed, err)
+		w.cfg.Events.ConnectorStateChanged(name, storage.StateFailed, traced(err))
 		return err
 	}
 	resolved, err := w.resolve(config)
@@ -291,7 +306,7 @@ func (r *connectorRunner) fail(err error) {
 	r.state = connFailed
 	err = fmt.Errorf("connector %q: %w", r.name, err)
 	r.log.Error("connector failed", "error", err)
-	r.w.cfg.Events.ConnectorStateChanged(r.name, storage.StateFailed, err)
+	r.w.cfg.Events.ConnectorStateChanged(r.name, storage.StateFailed, traced(err))
 }
 
 // transition applies a target state as Java's WorkerConnector does: a
@@ -509,7 +524,7 @@ func (w *Worker) StartTask(ctx context.Context, id storage.TaskID, connectorConf
 	fail := func(err error) error {
 		err = fmt.Errorf("connector %q task %d: %w", id.Connector, id.Task, err)
 		w.log.Error("task failed to start", "connector", id.Connector, "task", id.Task, "error", err)
-		w.cfg.Events.TaskStateChanged(id, storage.StateFailed, err)
+		w.cfg.Events.TaskStateChanged(id, storage.StateFailed, traced(err))
 		return err
 	}
 	connProps, err := w.resolve(connectorConfig)
@@ -558,7 +573,7 @@ func (w *Worker) StartTask(ctx context.Context, id storage.TaskID, connectorConf
 		w.mu.Unlock()
 		if err != nil {
 			log.Error("task failed", "error", err)
-			w.cfg.Events.TaskStateChanged(id, storage.StateFailed, err)
+			w.cfg.Events.TaskStateChanged(id, storage.StateFailed, traced(err))
 			return
 		}
 		log.Info("task stopped")

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/kafka-connect-go/connect/connector"
+	"github.com/kafka-connect-go/connect/connector/plugin"
 	"github.com/kafka-connect-go/connect/storage"
 	"github.com/kafka-connect-go/connect/storage/filestore"
 	"github.com/kafka-connect-go/connect/storage/memstore"
@@ -71,7 +72,11 @@ func TestFileToTopicToFileExactlyOnceAcrossRestart(t *testing.T) {
 		if err := store.Start(t.Context()); err != nil {
 			t.Fatal(err)
 		}
-		w := newWorker(t, addrs, reg, store)
+		// The quickstart's converters: JSON with schemas, on both sides.
+		w := newWorker(t, addrs, reg, store, func(c *worker.Config) {
+			c.KeyConverter, c.ValueConverter = "org.apache.kafka.connect.json.JsonConverter", "JsonConverter"
+			c.HeaderConverter = "SimpleHeaderConverter"
+		})
 		w.run(t, "local-file-source", srcCfg())
 		w.run(t, "local-file-sink", sinkCfg())
 		waitFor(t, 120*time.Second, func() error {
@@ -109,6 +114,10 @@ func TestFileToTopicToFileExactlyOnceAcrossRestart(t *testing.T) {
 		if got[i] != want[i] {
 			t.Fatalf("line %d is %q, want %q", i, got[i], want[i])
 		}
+	}
+	// What the Java quickstart puts in the topic: the JSON envelope.
+	if m := firstRecord(t, addrs, "lines"); string(m.Value) != `{"schema":{"type":"string","optional":false},"payload":"line-000000"}` || m.Key != nil {
+		t.Fatalf("first record key %q value %s", m.Key, m.Value)
 	}
 	// The offsets file is Java's format and holds the source's position.
 	store := filestore.New(offsetsPath)
@@ -519,4 +528,95 @@ func TestSourceTaskThroughWorker(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// rawSink accepts raw JSON values.
+type rawSinkTask struct{ *memSinkTask }
+
+func (rawSinkTask) AcceptsRawJSON() bool { return true }
+
+func TestRawJSONDeliveryDecision(t *testing.T) {
+	addrs := kafka(t, map[string]int32{"json": 1})
+	produce(t, addrs, "json", `{"a":1}`)
+	for _, c := range []struct {
+		name       string
+		extra      map[string]string
+		wantRaw    bool
+		wantString string
+	}{
+		{"schemaless json", map[string]string{"value.converter.schemas.enable": "false"}, true, `{"a":1}`},
+		{"json with schemas", map[string]string{"value.converter.schemas.enable": "true", "errors.tolerance": "all"}, false, ""},
+		{"transforms", map[string]string{"value.converter.schemas.enable": "false", "transforms": "f", "transforms.f.type": "test.Filter",
+			"transforms.f.predicate": "never", "predicates": "never", "predicates.never.type": "test.ValueIs", "predicates.never.value": "x"}, false, "map[a:1]"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			mb := newMemBackend()
+			reg := testRegistry(t, nil)
+			var got []any
+			var mu sync.Mutex
+			mb.failPut = func(task, n int, recs []*connector.SinkRecord) error {
+				mu.Lock()
+				defer mu.Unlock()
+				for _, r := range recs {
+					got = append(got, r.Value)
+				}
+				return nil
+			}
+			if err := reg.Register(plugin.Plugin{Kind: plugin.Sink, Class: "test.RawSinkConnector", New: func() any { return &rawSink{memSink{b: mb}} }}); err != nil {
+				t.Fatal(err)
+			}
+			w := newWorker(t, addrs, reg, memstore.NewOffsetStore())
+			cfg := map[string]string{"connector.class": "test.RawSinkConnector", "topics": "json", "value.converter": "JsonConverter"}
+			for k, v := range c.extra {
+				cfg[k] = v
+			}
+			w.run(t, "raw-"+strings.ReplaceAll(c.name, " ", "-"), cfg)
+			waitFor(t, 30*time.Second, func() error {
+				if got := committedOffset(t, addrs, "connect-raw-"+strings.ReplaceAll(c.name, " ", "-"), "json", 0); got != 1 {
+					return fmt.Errorf("committed %d", got)
+				}
+				return nil
+			})
+			mu.Lock()
+			defer mu.Unlock()
+			if c.wantString == "" {
+				if len(got) != 0 {
+					t.Fatalf("delivered %v, want the envelope-less record skipped", got)
+				}
+				return
+			}
+			if len(got) != 1 {
+				t.Fatalf("delivered %v", got)
+			}
+			_, isRaw := got[0].(connector.RawJSON)
+			if isRaw != c.wantRaw || fmt.Sprint(got[0]) != c.wantString && string(asRaw(got[0])) != c.wantString {
+				t.Fatalf("value %T %v, want raw=%v %s", got[0], got[0], c.wantRaw, c.wantString)
+			}
+		})
+	}
+}
+
+func asRaw(v any) []byte {
+	r, _ := v.(connector.RawJSON)
+	return r
+}
+
+type rawSink struct{ memSink }
+
+func (s *rawSink) NewTask() connector.SinkTask { return rawSinkTask{&memSinkTask{b: s.b}} }
+
+func TestRealJSONConverterFailureNamesClass(t *testing.T) {
+	addrs := kafka(t, map[string]int32{"notjson": 1})
+	produce(t, addrs, "notjson", "{not json")
+	mb := newMemBackend()
+	w := newWorker(t, addrs, testRegistry(t, mb), memstore.NewOffsetStore())
+	w.run(t, "nj", map[string]string{"connector.class": "MemSink", "topics": "notjson",
+		"value.converter": "org.apache.kafka.connect.json.JsonConverter", "value.converter.schemas.enable": "false"})
+	s := w.ev.waitTask(t, storage.TaskID{Connector: "nj"}, storage.StateFailed)
+	// The trace keeps the converter's hidden cause (Java prints it as "Caused by").
+	if msg := s.cause.Error(); !strings.Contains(msg, "class org.apache.kafka.connect.json.JsonConverter") ||
+		!strings.Contains(msg, "topic notjson partition 0 offset 0") || !strings.Contains(msg, "serialization error: ") ||
+		strings.HasSuffix(msg, "serialization error: ") {
+		t.Fatalf("cause %q", msg)
+	}
 }

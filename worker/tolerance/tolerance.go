@@ -207,8 +207,31 @@ func (e *Error) Error() string {
 		b.WriteString(e.Record)
 	}
 	b.WriteString(": ")
-	b.WriteString(e.Err.Error())
+	b.WriteString(ChainText(e.Err))
 	return b.String()
+}
+
+// ChainText renders an error with the causes its own text leaves out: some
+// errors keep Java's wording and hide their cause behind Unwrap (a
+// converter's "...failed due to serialization error: "). Each hidden cause
+// follows as "Caused by: ...", the way a Java trace reads.
+func ChainText(err error) string {
+	if err == nil {
+		return ""
+	}
+	msg := err.Error()
+	for u := errors.Unwrap(err); u != nil; u = errors.Unwrap(u) {
+		um := u.Error()
+		if um == "" || strings.Contains(msg, um) {
+			continue
+		}
+		if strings.HasSuffix(msg, ": ") {
+			msg += um
+		} else {
+			msg += "\nCaused by: " + um
+		}
+	}
+	return msg
 }
 
 // Unwrap returns the cause.

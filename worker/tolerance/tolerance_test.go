@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -213,5 +214,26 @@ func TestReportersSeeFailuresEvenWhenFatal(t *testing.T) {
 	_ = o.Execute(t.Context(), Where{Stage: StageHeaderConverter, Class: "X", Consumed: consumed()}, func() error { return errors.New("bad header") })
 	if len(r.got) != 1 || r.got[0].Stage != StageHeaderConverter || r.got[0].Consumed.Offset != 1042 {
 		t.Fatalf("reports %+v", r.got)
+	}
+}
+
+type javaWorded struct{ cause error }
+
+func (e javaWorded) Error() string {
+	return "Converting byte[] to Kafka Connect data failed due to serialization error: "
+}
+func (e javaWorded) Unwrap() error { return e.cause }
+
+func TestChainTextShowsHiddenCauses(t *testing.T) {
+	err := javaWorded{cause: errors.New("invalid JSON at byte 1: unexpected n")}
+	if got := ChainText(err); got != "Converting byte[] to Kafka Connect data failed due to serialization error: invalid JSON at byte 1: unexpected n" {
+		t.Fatalf("ChainText = %q", got)
+	}
+	wrapped := fmt.Errorf("put: %w", errors.New("disk full"))
+	if got := ChainText(wrapped); got != "put: disk full" {
+		t.Fatalf("ChainText of a %%w chain = %q", got)
+	}
+	if got := ChainText(&Error{Connector: "c", Stage: StageValueConverter, Err: err}); !strings.HasSuffix(got, "unexpected n") {
+		t.Fatalf("tolerance error text %q", got)
 	}
 }
