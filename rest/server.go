@@ -2,13 +2,10 @@ package rest
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -193,96 +190,6 @@ func (h HeaderRule) apply(hdr http.Header) {
 	case "adddate":
 		hdr.Add(h.Name, time.Now().UTC().Format(http.TimeFormat))
 	}
-}
-
-// ParseHeaderRules parses response.http.headers.config: comma-separated
-// rules "<action> <Header>:<value>".
-func ParseHeaderRules(s string) ([]HeaderRule, error) {
-	var out []HeaderRule
-	for _, part := range strings.Split(s, ",") {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
-		}
-		action, rest, ok := strings.Cut(part, " ")
-		name, value, ok2 := strings.Cut(strings.TrimSpace(rest), ":")
-		switch strings.ToLower(action) {
-		case "set", "add", "setdate", "adddate":
-		default:
-			ok = false
-		}
-		if !ok || !ok2 || strings.TrimSpace(name) == "" {
-			return nil, fmt.Errorf("response.http.headers.config: invalid rule %q: expected \"<set|add|setDate|addDate> <Header>:<value>\"", part)
-		}
-		out = append(out, HeaderRule{Action: action, Name: strings.TrimSpace(name), Value: strings.TrimSpace(value)})
-	}
-	return out, nil
-}
-
-// Listener is one entry of the listeners key.
-type Listener struct {
-	Scheme string // http or https
-	Host   string // "" for all interfaces
-	Port   int
-}
-
-// ParseListeners parses a listeners value ("http://:8083,https://host:8443").
-func ParseListeners(entries []string) ([]Listener, error) {
-	var out []Listener
-	for _, e := range entries {
-		e = strings.TrimSpace(e)
-		if e == "" {
-			continue
-		}
-		u, err := url.Parse(e)
-		if err != nil || u.Host == "" && !strings.HasSuffix(e, "://") {
-			return nil, fmt.Errorf("listeners: %q is not a valid listener, expected http://host:port or https://host:port", e)
-		}
-		scheme := strings.ToLower(u.Scheme)
-		if scheme != "http" && scheme != "https" {
-			return nil, fmt.Errorf("listeners: %q has scheme %q, expected http or https", e, u.Scheme)
-		}
-		host, portStr, err := net.SplitHostPort(u.Host)
-		if err != nil {
-			return nil, fmt.Errorf("listeners: %q: expected host:port: %v", e, err)
-		}
-		var port int
-		if _, err := fmt.Sscanf(portStr, "%d", &port); err != nil || port < 0 || port > 65535 {
-			return nil, fmt.Errorf("listeners: %q: port %q is not a number between 0 and 65535", e, portStr)
-		}
-		out = append(out, Listener{Scheme: scheme, Host: host, Port: port})
-	}
-	if len(out) == 0 {
-		return nil, errors.New("listeners: at least one listener is required")
-	}
-	return out, nil
-}
-
-// Listen binds every listener; https listeners need tlsConfig.
-func Listen(ls []Listener, tlsConfig *tls.Config) ([]net.Listener, error) {
-	var out []net.Listener
-	for _, l := range ls {
-		addr := net.JoinHostPort(l.Host, fmt.Sprint(l.Port))
-		nl, err := net.Listen("tcp", addr)
-		if err != nil {
-			for _, o := range out {
-				o.Close()
-			}
-			return nil, fmt.Errorf("rest: listen on %s://%s: %w", l.Scheme, addr, err)
-		}
-		if l.Scheme == "https" {
-			if tlsConfig == nil {
-				nl.Close()
-				for _, o := range out {
-					o.Close()
-				}
-				return nil, fmt.Errorf("rest: listener https://%s needs ssl.keystore settings", addr)
-			}
-			nl = tls.NewListener(nl, tlsConfig)
-		}
-		out = append(out, nl)
-	}
-	return out, nil
 }
 
 // Serve serves the API on l until Shutdown; it returns http.ErrServerClosed

@@ -449,29 +449,3 @@ func TestLoggersAndCORS(t *testing.T) {
 	}
 }
 
-func TestParseListenersAndHeaderRules(t *testing.T) {
-	good := map[string]Listener{
-		"http://:8083":          {"http", "", 8083},
-		"HTTPS://host:8443":     {"https", "host", 8443},
-		"http://[::1]:0":        {"http", "::1", 0},
-		"http://localhost:1008": {"http", "localhost", 1008},
-	}
-	for in, want := range good {
-		ls, err := ParseListeners([]string{in})
-		if err != nil || len(ls) != 1 || ls[0] != want {
-			t.Errorf("%s: %v %v", in, ls, err)
-		}
-	}
-	for _, bad := range []string{"ftp://h:1", "localhost:8083", "http://h", "http://h:99999", ""} {
-		if _, err := ParseListeners([]string{bad}); err == nil {
-			t.Errorf("%q accepted", bad)
-		}
-	}
-	rules, err := ParseHeaderRules("set X-Frame-Options: DENY, add Cache-Control: no-cache")
-	if err != nil || len(rules) != 2 || rules[0].Name != "X-Frame-Options" || rules[1].Value != "no-cache" {
-		t.Fatalf("%v %v", rules, err)
-	}
-	if _, err := ParseHeaderRules("frob X: y"); err == nil {
-		t.Fatal("bad action accepted")
-	}
-}

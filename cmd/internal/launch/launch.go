@@ -1,0 +1,302 @@
+// Package launch holds the start-up and shutdown wiring both commands
+// share: logging, the worker runtime's settings from worker.properties, the
+// REST listeners, the Kafka cluster id, and the signal-driven lifetime.
+package launch
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/IBM/sarama"
+
+	"github.com/kafka-connect-go/connect/cmd/internal/logging"
+	"github.com/kafka-connect-go/connect/connector/plugin"
+	"github.com/kafka-connect-go/connect/rest"
+	"github.com/kafka-connect-go/connect/storage"
+	"github.com/kafka-connect-go/connect/worker"
+	"github.com/kafka-connect-go/connect/worker/config"
+)
+
+// Flags are the command-line options both commands take besides their
+// config files.
+type Flags struct {
+	LogFormat string
+	LogLevel  string
+}
+
+// Register adds the flags to fs.
+func (f *Flags) Register(fs *flag.FlagSet) {
+	fs.StringVar(&f.LogFormat, "log-format", "text", "log format: text or json")
+	fs.StringVar(&f.LogLevel, "log-level", "INFO", "root log level: TRACE, DEBUG, INFO, WARN, ERROR")
+}
+
+// Logging builds the named loggers of the worker writing to w.
+func (f *Flags) Logging(w io.Writer) (*logging.Levels, error) {
+	level, ok := logging.ParseLevel(f.LogLevel)
+	if !ok {
+		return nil, fmt.Errorf("-log-level %q: expected TRACE, DEBUG, INFO, WARN or ERROR", f.LogLevel)
+	}
+	opts := &slog.HandlerOptions{Level: slog.Level(-8)}
+	var h slog.Handler
+	switch strings.ToLower(f.LogFormat) {
+	case "text":
+		h = slog.NewTextHandler(w, opts)
+	case "json":
+		h = slog.NewJSONHandler(w, opts)
+	default:
+		return nil, fmt.Errorf("-log-format %q: expected text or json", f.LogFormat)
+	}
+	return logging.New(h, level), nil
+}
+
+// WorkerConfig maps worker.properties onto the Worker's settings.
+func WorkerConfig(wc *config.WorkerConfig, workerID string, reg *plugin.Registry, offsets storage.OffsetStore, events worker.Events, log *slog.Logger) worker.Config {
+	tr := wc.ConfigTransformer()
+	return worker.Config{
+		WorkerID:             workerID,
+		BootstrapServers:     wc.BootstrapServers,
+		ProducerProps:        clientProps(wc, "producer."),
+		ConsumerProps:        clientProps(wc, "consumer."),
+		AdminProps:           clientProps(wc, "admin."),
+		ClientOverridePolicy: wc.ConnectorClientConfigOverridePolicy,
+		OffsetFlushInterval:  wc.OffsetFlushInterval,
+		OffsetFlushTimeout:   wc.OffsetFlushTimeout,
+		TaskShutdownTimeout:  wc.TaskShutdownGracefulTimeout,
+		KeyConverter:         wc.KeyConverter.Class,
+		KeyConverterProps:    wc.KeyConverter.Config,
+		ValueConverter:       wc.ValueConverter.Class,
+		ValueConverterProps:  wc.ValueConverter.Config,
+		HeaderConverter:      wc.HeaderConverter.Class,
+		HeaderConverterProps: wc.HeaderConverter.Config,
+		TopicTracking:        wc.TopicTrackingEnable,
+		Resolve:              tr.Transform,
+		Logger:               log,
+		Registry:             reg,
+		Offsets:              offsets,
+		Events:               events,
+	}
+}
+
+// clientProps returns the worker's settings for one kind of client: the
+// security settings every client inherits (as Java passes the worker's
+// un-prefixed config) under the prefixed ones.
+func clientProps(wc *config.WorkerConfig, prefix string) map[string]string {
+	out := map[string]string{}
+	for k, v := range wc.Originals() {
+		if strings.HasPrefix(k, "security.") || strings.HasPrefix(k, "sasl.") || strings.HasPrefix(k, "ssl.") {
+			out[k] = v
+		}
+	}
+	for k, v := range wc.WithPrefix(prefix) {
+		out[k] = v
+	}
+	return out
+}
+
+// REST is the bound REST listeners and how the worker advertises itself.
+type REST struct {
+	Listeners  []net.Listener
+	Advertised config.Advertised
+	// Admin is true when /admin endpoints are served on Listeners.
+	Admin bool
+}
+
+// BindREST binds the listeners of worker.properties (port 0 picks a free
+// port) and computes the advertised URL and worker id.
+func BindREST(wc *config.WorkerConfig) (*REST, error) {
+	var tlsCfg *tls.Config
+	out := &REST{Admin: wc.REST.AdminListeners == nil}
+	var bound []net.Addr
+	for _, l := range wc.REST.Listeners {
+		nl, err := net.Listen("tcp", l.Addr())
+		if err != nil {
+			closeAll(out.Listeners)
+			return nil, fmt.Errorf("%s: listeners: cannot listen on %s: %w", wc.File, l, err)
+		}
+		bound = append(bound, nl.Addr())
+		if l.Scheme == "https" {
+			if tlsCfg == nil {
+				tlsCfg, err = restTLS(wc)
+				if err != nil {
+					nl.Close()
+					closeAll(out.Listeners)
+					return nil, err
+				}
+			}
+			nl = tls.NewListener(nl, tlsCfg)
+		}
+		out.Listeners = append(out.Listeners, nl)
+	}
+	adv, err := wc.REST.Advertise(bound)
+	if err != nil {
+		closeAll(out.Listeners)
+		return nil, fmt.Errorf("%s: %w", wc.File, err)
+	}
+	out.Advertised = adv
+	return out, nil
+}
+
+func closeAll(ls []net.Listener) {
+	for _, l := range ls {
+		l.Close()
+	}
+}
+
+// restTLS builds the HTTPS listeners' TLS config from listeners.https.*
+// or, when none is given, the ssl.* keys. Go reads PEM key material only:
+// ssl.keystore.type=PEM with ssl.keystore.location (a PEM file holding the
+// certificate chain and the key) or ssl.keystore.certificate.chain plus
+// ssl.keystore.key.
+func restTLS(wc *config.WorkerConfig) (*tls.Config, error) {
+	get := func(k string) string {
+		if len(wc.REST.HTTPS) > 0 {
+			return wc.REST.HTTPS[k]
+		}
+		return wc.Originals()[k]
+	}
+	where := "ssl.*"
+	if len(wc.REST.HTTPS) > 0 {
+		where = "listeners.https.ssl.*"
+	}
+	var certPEM, keyPEM []byte
+	switch {
+	case get("ssl.keystore.certificate.chain") != "":
+		certPEM, keyPEM = []byte(get("ssl.keystore.certificate.chain")), []byte(get("ssl.keystore.key"))
+	case get("ssl.keystore.location") != "":
+		if t := get("ssl.keystore.type"); t != "" && !strings.EqualFold(t, "PEM") {
+			return nil, fmt.Errorf("%s: %s: keystore type %s is not supported for HTTPS listeners; use ssl.keystore.type=PEM", wc.File, where, t)
+		}
+		b, err := os.ReadFile(get("ssl.keystore.location"))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %s: ssl.keystore.location: %w", wc.File, where, err)
+		}
+		certPEM, keyPEM = b, b
+	default:
+		return nil, fmt.Errorf("%s: an https listener needs %s keystore settings (ssl.keystore.type=PEM and ssl.keystore.location)", wc.File, where)
+	}
+	cert, err := tls.X509KeyPair(certPEM, keyPEM)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s: reading the keystore PEM: %w", wc.File, where, err)
+	}
+	cfg := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	switch strings.ToLower(wc.REST.SSLClientAuth) {
+	case "required", "requested":
+		pool := x509.NewCertPool()
+		if loc := get("ssl.truststore.location"); loc != "" {
+			b, err := os.ReadFile(loc)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %s: ssl.truststore.location: %w", wc.File, where, err)
+			}
+			pool.AppendCertsFromPEM(b)
+		}
+		cfg.ClientCAs = pool
+		cfg.ClientAuth = tls.VerifyClientCertIfGiven
+		if strings.EqualFold(wc.REST.SSLClientAuth, "required") {
+			cfg.ClientAuth = tls.RequireAndVerifyClientCert
+		}
+	}
+	return cfg, nil
+}
+
+// RESTConfig maps worker.properties onto the REST server's settings.
+func RESTConfig(wc *config.WorkerConfig, r *REST, loggers rest.Loggers, log *slog.Logger) rest.Config {
+	rules := make([]rest.HeaderRule, 0, len(wc.REST.ResponseHeaders))
+	for _, h := range wc.REST.ResponseHeaders {
+		rules = append(rules, rest.HeaderRule{Action: h.Action, Name: h.Name, Value: h.Value})
+	}
+	return rest.Config{
+		TopicTrackingEnabled:      wc.TopicTrackingEnable,
+		TopicTrackingResetEnabled: wc.TopicTrackingAllowReset,
+		AllowOrigin:               wc.REST.AccessControlAllowOrigin,
+		AllowMethods:              wc.REST.AccessControlAllowMethods,
+		ResponseHeaders:           rules,
+		AdminEnabled:              r.Admin,
+		Loggers:                   loggers,
+		Logger:                    log,
+	}
+}
+
+// ClusterID asks Kafka for its cluster id (GET / reports it), retrying
+// until ctx ends so a worker started before its broker waits for it.
+func ClusterID(ctx context.Context, brokers []string) (string, error) {
+	cfg := sarama.NewConfig()
+	cfg.Version = sarama.V3_6_0_0
+	cfg.Net.DialTimeout = 5 * time.Second
+	var last error
+	for {
+		id, err := clusterID(brokers, cfg)
+		if err == nil {
+			return id, nil
+		}
+		last = err
+		select {
+		case <-ctx.Done():
+			return "", fmt.Errorf("cannot reach kafka at %s: %w", strings.Join(brokers, ","), last)
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+}
+
+func clusterID(brokers []string, cfg *sarama.Config) (string, error) {
+	var errs []error
+	for _, addr := range brokers {
+		b := sarama.NewBroker(addr)
+		if err := b.Open(cfg); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		resp, err := b.GetMetadata(&sarama.MetadataRequest{Version: 5})
+		b.Close()
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if resp.ClusterID != nil {
+			return *resp.ClusterID, nil
+		}
+		return "", nil
+	}
+	return "", errors.Join(errs...)
+}
+
+// Serve runs the REST server on every listener until one fails or the
+// server is shut down; errc gets the first failure (nil after a clean
+// shutdown). The returned function waits for every Serve to return.
+func Serve(srv *rest.Server, ls []net.Listener) (errc <-chan error, wait func()) {
+	ch := make(chan error, len(ls))
+	done := make(chan struct{})
+	remaining := len(ls)
+	results := make(chan error, len(ls))
+	for _, l := range ls {
+		go func() { results <- srv.Serve(l) }()
+	}
+	go func() {
+		defer close(done)
+		var first error
+		for range remaining {
+			err := <-results
+			if errors.Is(err, http.ErrServerClosed) {
+				err = nil
+			}
+			if err != nil && first == nil {
+				first = err
+				ch <- err
+			}
+		}
+		if first == nil {
+			ch <- nil
+		}
+	}()
+	return ch, func() { <-done }
+}
