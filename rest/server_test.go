@@ -448,4 +448,3 @@ func TestLoggersAndCORS(t *testing.T) {
 		t.Fatal("CORS allowed an unlisted origin")
 	}
 }
-
