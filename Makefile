@@ -7,7 +7,7 @@ BIN := bin
 all: build
 
 build:
-	$(GO) build -o $(BIN)/ ./cmd/...
+	$(GO) build -o $(BIN)/ ./cmd/... ./examples/quickstart
 
 test:
 	$(GO) test -race -count=1 -timeout 20m ./...
