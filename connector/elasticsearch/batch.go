@@ -21,6 +21,7 @@ type batch struct {
 	// Set by the sender.
 	rejected []rejection // items Humio refused that were skipped (ignore/warn)
 	err      error       // fatal: the task must fail
+	pinned   bool        // the transport may still read buf: never reuse it
 
 	// acked is set by the task goroutine once the batch came back without a
 	// fatal error and its rejections were reported; the buffer and items are

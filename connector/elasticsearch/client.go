@@ -77,27 +77,54 @@ func basicAuth(user, password string) configdef.Password {
 	return configdef.NewPassword("Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+password)))
 }
 
-// response is what an endpoint answered.
+// response is what an endpoint answered. body lives in the caller's
+// scratch buffer: valid until the next post with it.
 type response struct {
 	status int
 	body   []byte
 }
 
-// post sends one bulk body to the next endpoint. The error (a connection
-// failure, a timeout) never contains credentials; url says where it went.
-func (c *client) post(ctx context.Context, body []byte) (resp response, url string, err error) {
+// trackedBody is a request body that says when the transport closed it:
+// only then may its bytes be reused (a transport may still be reading a
+// body after the response came back, for example after an early 413).
+type trackedBody struct {
+	*bytes.Reader
+	once   sync.Once
+	closed chan struct{}
+}
+
+func (t *trackedBody) Close() error {
+	t.once.Do(func() { close(t.closed) })
+	return nil
+}
+
+// post sends one bulk body to the next endpoint, reading the answer into
+// scratch. The error (a connection failure, a timeout) never contains
+// credentials; url says where it went. released reports whether the
+// transport is done with body, so that its memory may be reused.
+func (c *client) post(ctx context.Context, body []byte, scratch *bytes.Buffer) (resp response, url string, released bool, err error) {
 	ep := c.endpoints[int(c.next.Add(1)-1)%len(c.endpoints)]
-	var reader io.Reader = bytes.NewReader(body)
-	size := int64(len(body))
+	payload := body
 	if c.gzip {
-		z := c.compress(body)
-		reader, size = bytes.NewReader(z), int64(len(z))
+		payload = c.compress(body) // body itself is never handed to the transport
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, ep.url, reader)
+	tb := &trackedBody{Reader: bytes.NewReader(payload), closed: make(chan struct{})}
+	defer func() {
+		if c.gzip {
+			released = true
+			return
+		}
+		select {
+		case <-tb.closed:
+			released = true
+		default:
+		}
+	}()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, ep.url, tb)
 	if err != nil {
-		return resp, ep.url, fmt.Errorf("building the request: %w", err)
+		return resp, ep.url, released, fmt.Errorf("building the request: %w", err)
 	}
-	req.ContentLength = size
+	req.ContentLength = int64(len(payload))
 	req.Header.Set("Content-Type", "application/x-ndjson")
 	if c.gzip {
 		req.Header.Set("Content-Encoding", "gzip")
@@ -107,21 +134,37 @@ func (c *client) post(ctx context.Context, body []byte) (resp response, url stri
 	}
 	hr, err := c.http.Do(req)
 	if err != nil {
-		return resp, ep.url, err
+		return resp, ep.url, released, err
 	}
-	defer hr.Body.Close()
 	resp.status = hr.StatusCode
-	resp.body, err = io.ReadAll(io.LimitReader(hr.Body, maxResponseBytes))
+	scratch.Reset()
+	_, err = scratch.ReadFrom(io.LimitReader(hr.Body, maxResponseBytes))
+	hr.Body.Close()
 	if err != nil {
-		return resp, ep.url, fmt.Errorf("reading the response (HTTP %d): %w", hr.StatusCode, err)
+		return resp, ep.url, released, fmt.Errorf("reading the response (HTTP %d): %w", hr.StatusCode, err)
 	}
-	return resp, ep.url, nil
+	resp.body = scratch.Bytes()
+	// The transport closes the request body once it is written, which is
+	// before the response was read in all but odd cases: wait briefly.
+	if !c.gzip {
+		select {
+		case <-tb.closed:
+		default:
+			t := time.NewTimer(100 * time.Millisecond)
+			select {
+			case <-tb.closed:
+			case <-t.C:
+			case <-ctx.Done():
+			}
+			t.Stop()
+		}
+	}
+	return resp, ep.url, released, nil
 }
 
 // compress gzips body at BestSpeed: the cheapest level still shrinks log
 // data several times. Writers are pooled (each holds about 1 MB of state);
-// the output is not, since the transport may still read a request body
-// after the response came back.
+// the output is not, since it is the request body.
 func (c *client) compress(body []byte) []byte {
 	out := bytes.NewBuffer(make([]byte, 0, len(body)/4+64))
 	w, _ := c.gzipPool.Get().(*gzip.Writer)

@@ -1,6 +1,7 @@
 package elasticsearch
 
 import (
+	"encoding/binary"
 	"strconv"
 	"time"
 )
@@ -202,10 +203,31 @@ var plainStringByte = func() (t [256]bool) {
 	return t
 }()
 
+// Bit tricks to test 8 bytes at once: each lane's top bit is set in the
+// result when that byte is zero (haszero) or below n (hasless); both are
+// exact as to whether any byte qualifies.
+const (
+	lanes1   = 0x0101010101010101
+	lanesTop = 0x8080808080808080
+)
+
+// specialInWord reports whether any of the 8 bytes is '"', '\\' or a
+// control character, i.e. needs a closer look inside a string.
+func specialInWord(x uint64) bool {
+	q := x ^ (lanes1 * '"')
+	bs := x ^ (lanes1 * '\\')
+	return ((q-lanes1)&^q|(bs-lanes1)&^bs|(x-lanes1*0x20)&^x)&lanesTop != 0
+}
+
 // skipString returns the offset just after the string starting at b[i]=='"'.
+// Strings are most of a log event, so plain runs are skipped 8 bytes at a
+// time.
 func skipString(b []byte, i int) (int, error) {
 	i++
 	for {
+		for i+8 <= len(b) && !specialInWord(binary.LittleEndian.Uint64(b[i:])) {
+			i += 8
+		}
 		for i < len(b) && plainStringByte[b[i]] {
 			i++
 		}

@@ -1,6 +1,7 @@
 package elasticsearch
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -42,12 +43,12 @@ func (f *fullJitter) NextBackOff() time.Duration {
 // in halves, down to single events, which are then rejected as malformed:
 // the good events around a bad one are never dropped or sent whole again.
 // The outcome goes into b.err and b.rejected.
-func (w *writer) send(b *batch) {
+func (w *writer) send(b *batch, scratch *bytes.Buffer) {
 	work := [][]int{nil} // nil: every item of the batch
 	for len(work) > 0 {
 		idx := work[len(work)-1]
 		work = work[:len(work)-1]
-		halves, err := w.sendSet(b, idx)
+		halves, err := w.sendSet(b, idx, scratch)
 		if err != nil {
 			b.err = err
 			return
@@ -79,14 +80,17 @@ func (r *retryable) Unwrap() error { return r.err }
 
 // sendSet posts the items idx with retries. It returns halves to send
 // separately when the request was refused as too large or unreadable.
-func (w *writer) sendSet(b *batch, idx []int) (halves [][]int, err error) {
+func (w *writer) sendSet(b *batch, idx []int, scratch *bytes.Buffer) (halves [][]int, err error) {
 	pending := idx
 	attempts := 0
 	bo := backoff.WithContext(backoff.WithMaxRetries(&fullJitter{base: w.s.retryBackoff, max: w.s.retryBackoffMax},
 		uint64(w.s.maxRetries)), w.ctx)
 	op := func() error {
 		attempts++
-		resp, url, err := w.client.post(w.ctx, b.body(pending))
+		resp, url, released, err := w.client.post(w.ctx, b.body(pending), scratch)
+		if !released {
+			b.pinned = true
+		}
 		if err != nil {
 			if w.ctx.Err() != nil {
 				return backoff.Permanent(errStopped)

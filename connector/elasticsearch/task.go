@@ -179,6 +179,7 @@ func (t *Task) settle(ctx context.Context) error {
 			return t.fail(fmt.Errorf("humio sink: %w", b.err))
 		}
 		b.acked = true
+		t.w.recycle(b)
 		b.buf, b.items, b.rejected = nil, nil, nil
 	}
 	t.track.advance()

@@ -1,6 +1,7 @@
 package elasticsearch
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -42,7 +43,11 @@ type writer struct {
 	done     []*batch
 	fatal    error
 
-	capHint int // task goroutine only: size of the last sealed batch
+	// Task goroutine only: the size of the last sealed batch, and buffers of
+	// settled batches kept for reuse, so a steady stream allocates (and
+	// zeroes) no new megabyte buffers.
+	capHint int
+	free    []*batch
 }
 
 func newWriter(s *settings, c *client, log *slog.Logger) *writer {
@@ -76,8 +81,28 @@ func (w *writer) wait(ctx context.Context, timer <-chan time.Time) (changed, tim
 	}
 }
 
-// newBatch returns an empty batch sized like the last one.
+// maxFree bounds the reusable batches kept.
+const maxFree = 4
+
+// recycle keeps a settled batch's buffers for newBatch, unless the
+// transport may still hold them. Task goroutine only.
+func (w *writer) recycle(b *batch) {
+	if b.pinned || len(w.free) >= maxFree {
+		return
+	}
+	clear(b.items) // drop the records
+	w.free = append(w.free, &batch{buf: b.buf[:0], items: b.items[:0]})
+}
+
+// newBatch returns an empty batch: a recycled one, or one sized like the
+// last. Task goroutine only.
 func (w *writer) newBatch() *batch {
+	if n := len(w.free); n > 0 {
+		b := w.free[n-1]
+		w.free[n-1] = nil
+		w.free = w.free[:n-1]
+		return b
+	}
 	n := w.capHint
 	if n == 0 {
 		n = 64 << 10
@@ -214,12 +239,13 @@ func (w *writer) stop() {
 
 // sender posts batches until the writer stops or fails.
 func (w *writer) sender() {
+	scratch := new(bytes.Buffer) // responses, read one at a time
 	for {
 		b := w.next()
 		if b == nil {
 			return
 		}
-		w.send(b)
+		w.send(b, scratch)
 		w.complete(b)
 	}
 }
