@@ -85,11 +85,18 @@ func (t *Task) Put(ctx context.Context, records []*connector.SinkRecord) error {
 		return nil
 	}
 	if err := t.w.reserve(ctx, len(records)); err != nil {
-		if errors.Is(err, errBufferFull) {
+		switch {
+		case errors.Is(err, errBufferFull):
 			return connector.Retriablef("humio sink: Humio acknowledged too little for %s to make room for %d more "+
 				"records (%s=%d); the batch will be delivered again", t.s.flushTimeout, len(records), keyMaxBuffered, t.s.maxBuffered)
+		case ctx.Err() != nil:
+			return fmt.Errorf("humio sink: waiting for buffer room: %w", err)
 		}
-		return t.fail(err)
+		// A batch failed: its outcome, drained, says how.
+		if serr := t.settle(ctx); serr != nil {
+			return serr
+		}
+		return t.fail(fmt.Errorf("humio sink: %w", err))
 	}
 	b := t.w.takeOpen()
 	added := 0

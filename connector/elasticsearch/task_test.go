@@ -804,3 +804,63 @@ func TestProxy(t *testing.T) {
 		t.Errorf("the proxy password is in the log")
 	}
 }
+
+func TestReadTimeoutIsRetried(t *testing.T) {
+	srv, url := startHumio(t, humiotest.Config{})
+	srv.SetDelay(time.Hour)
+	defer srv.SetDelay(0) // before the cleanups stop the task
+	r := startTask(t, props(url, keyReadTimeoutMs, "50", keyMaxRetries, "2"), nil)
+	put(t, r, events("logs", 0, 0, 1))
+	_, err := r.task.PreCommit(t.Context(), nil)
+	if err == nil || !strings.Contains(err.Error(), "after 3 attempts (max.retries=2)") ||
+		!strings.Contains(err.Error(), "timeout awaiting response headers") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// TestTransportSettings shows where the connection keys end up.
+func TestTransportSettings(t *testing.T) {
+	s := mustSettings(t, keyConnectionTimeoutMs, "1500", keyReadTimeoutMs, "2500", keyMaxIdleTimeMs, "30000",
+		keyMaxInFlight, "7", keyMaxBuffered, "14000", keyProxyHost, "proxy.local", keyProxyPort, "3128")
+	tr := newClient(s).transport
+	if tr.ResponseHeaderTimeout != 2500*time.Millisecond || tr.TLSHandshakeTimeout != 1500*time.Millisecond ||
+		tr.IdleConnTimeout != 30*time.Second || tr.MaxIdleConnsPerHost != 8 || tr.Proxy == nil {
+		t.Fatalf("transport %+v", tr)
+	}
+	req, _ := http.NewRequest("POST", "http://humio/_bulk", nil)
+	if u, err := tr.Proxy(req); err != nil || u.String() != "http://proxy.local:3128" {
+		t.Fatalf("proxy %v %v", u, err)
+	}
+	if tr := newClient(mustSettings(t, keyMaxIdleTimeMs, "-1")).transport; tr.IdleConnTimeout != 0 || tr.Proxy != nil {
+		t.Fatalf("defaults %+v", tr)
+	}
+}
+
+// TestBackoffSchedule: retry n waits a random time below
+// retry.backoff.ms x 2^n, never above humio.retry.backoff.max.ms.
+func TestBackoffSchedule(t *testing.T) {
+	f := &fullJitter{base: 100 * time.Millisecond, max: 10 * time.Second}
+	for round := 0; round < 200; round++ {
+		f.Reset()
+		for n := 1; n <= 1000; n++ {
+			d := f.NextBackOff()
+			ceiling := min(10*time.Second, 100*time.Millisecond<<min(n, 20))
+			if d < 0 || d >= ceiling {
+				t.Fatalf("retry %d waited %s, want below %s", n, d, ceiling)
+			}
+		}
+	}
+	// Late retries are spread over the whole capped range, not stuck low.
+	var maxSeen time.Duration
+	for range 1000 {
+		maxSeen = max(maxSeen, f.NextBackOff())
+	}
+	if maxSeen < 9*time.Second {
+		t.Errorf("late waits reach only %s", maxSeen)
+	}
+	for _, z := range []*fullJitter{{base: 0, max: time.Second}, {base: time.Second, max: 0}} {
+		if d := z.NextBackOff(); d != 0 {
+			t.Errorf("%+v waits %s, want 0", z, d)
+		}
+	}
+}

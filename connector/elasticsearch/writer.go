@@ -66,7 +66,8 @@ func (w *writer) broadcast() {
 }
 
 // wait releases mu until the state changes, ctx ends or timer fires (nil:
-// no timer); mu is held again on return. It reports false when ctx ended.
+// no timer); mu is held again on return. Neither result set means ctx
+// ended.
 func (w *writer) wait(ctx context.Context, timer <-chan time.Time) (changed, timedOut bool) {
 	ch := w.changed
 	w.mu.Unlock()
