@@ -27,6 +27,7 @@ import (
 
 	"github.com/kafka-connect-go/connect/connector"
 	"github.com/kafka-connect-go/connect/connector/plugin"
+	"github.com/kafka-connect-go/connect/connector/provider"
 	"github.com/kafka-connect-go/connect/storage"
 	"github.com/kafka-connect-go/connect/worker/sink"
 	"github.com/kafka-connect-go/connect/worker/source"
@@ -172,6 +173,8 @@ type connectorRunner struct {
 	cc   *connectorConfig
 	conn connector.Connector
 	log  *slog.Logger
+	// raw is the config as stored, ${provider:...} references unresolved.
+	raw map[string]string
 
 	mu       sync.Mutex
 	target   *storage.TargetState
@@ -245,7 +248,7 @@ func (w *Worker) StartConnector(ctx context.Context, name string, config map[str
 		conn = c
 	}
 	r := &connectorRunner{
-		w: w, name: name, cc: cc, conn: conn,
+		w: w, name: name, cc: cc, conn: conn, raw: config,
 		log:  w.log.With("connector", name),
 		wake: make(chan struct{}, 1), done: make(chan struct{}),
 	}
@@ -380,11 +383,14 @@ func (r *connectorRunner) taskConfigs() ([]map[string]string, error) {
 		if m == nil {
 			m = map[string]string{}
 		}
+		// Values the connector copied from a ${provider:...} reference go
+		// back to the reference, so resolved secrets are never stored.
+		m = provider.ReverseTransform(r.raw, m)
 		m[TaskClassConfig] = r.conn.TaskClass()
-		if v, ok := r.cc.props[TopicsConfig]; ok {
+		if v, ok := r.raw[TopicsConfig]; ok {
 			m[TopicsConfig] = v
 		}
-		if v, ok := r.cc.props[TopicsRegexConfig]; ok {
+		if v, ok := r.raw[TopicsRegexConfig]; ok {
 			m[TopicsRegexConfig] = v
 		}
 		out[i] = m

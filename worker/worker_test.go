@@ -493,6 +493,15 @@ func TestResolvesConfigProviderReferences(t *testing.T) {
 		}
 		return nil
 	})
+	// Task configs keep the reference, not the resolved value, so a secret
+	// resolved for the connector is never stored or shown over REST.
+	tcs, err := w.ConnectorTaskConfigs(t.Context(), "res")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := tcs[0]["topics"]; got != "${env:TOPIC}" {
+		t.Fatalf("task config topics = %q, want the unresolved reference", got)
+	}
 }
 
 func TestSourceTaskThroughWorker(t *testing.T) {
