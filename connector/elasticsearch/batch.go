@@ -160,10 +160,12 @@ func (t *tracker) pending() int {
 	return n
 }
 
-// open starts tracking partitions afresh.
+// open starts tracking newly assigned partitions. A partition already
+// tracked keeps its state: dropping it could let a later offset pass
+// records still in flight.
 func (t *tracker) open(tps []connector.TopicPartition) {
 	for _, tp := range tps {
-		t.parts[tp] = &partTrack{committed: -1}
+		t.part(tp)
 	}
 }
 

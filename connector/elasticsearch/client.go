@@ -53,7 +53,11 @@ func newClient(s *settings) *client {
 		tr.Proxy = http.ProxyURL(s.proxy)
 	}
 	c := &client{
-		http:      &http.Client{Transport: tr},
+		// A redirect is reported, not followed: Go would turn the POST
+		// into a GET without the body.
+		http: &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		}},
 		transport: tr,
 		gzip:      s.compression,
 	}
@@ -80,8 +84,9 @@ func basicAuth(user, password string) configdef.Password {
 // response is what an endpoint answered. body lives in the caller's
 // scratch buffer: valid until the next post with it.
 type response struct {
-	status int
-	body   []byte
+	status   int
+	body     []byte
+	location string // Location header of a redirect
 }
 
 // trackedBody is a request body that says when the transport closed it:
@@ -137,6 +142,7 @@ func (c *client) post(ctx context.Context, body []byte, scratch *bytes.Buffer) (
 		return resp, ep.url, released, err
 	}
 	resp.status = hr.StatusCode
+	resp.location = hr.Header.Get("Location")
 	scratch.Reset()
 	_, err = scratch.ReadFrom(io.LimitReader(hr.Body, maxResponseBytes))
 	hr.Body.Close()

@@ -271,3 +271,26 @@ func TestAppendStringAndFloat(t *testing.T) {
 		}
 	}
 }
+
+// TestTopicSchemaIgnore: schema.ignore applies to the listed topics only.
+func TestTopicSchemaIgnore(t *testing.T) {
+	st := data.StructBuilder().Field("price", data.DecimalSchema(2)).MustBuild()
+	v := data.NewStruct(st)
+	_ = v.Put("price", data.NewDecimal(1234, 2))
+	s := mustSettings(t, keyKeyIgnore, "true", KeyAddTimestamp, "false", keyTopicSchemaIgnore, "raw-topic")
+	for topic, want := range map[string]string{"logs": `{"price":12.34}`, "raw-topic": `{"price":"BNI="}`} {
+		rec := valueRec(st, v)
+		rec.Topic = topic
+		got, _ := itemOf(t, s, rec)
+		if _, doc, _ := strings.Cut(strings.TrimSuffix(got, "\n"), "\n"); doc != want {
+			t.Errorf("%s: got %s, want %s", topic, doc, want)
+		}
+	}
+}
+
+func TestRetryKeysReachTheSchedule(t *testing.T) {
+	s := mustSettings(t, keyRetryBackoffMs, "250", KeyRetryBackoffMaxMs, "4000", keyMaxRetries, "1000")
+	if s.retryBackoff != 250*time.Millisecond || s.retryBackoffMax != 4*time.Second || s.maxRetries != 1000 {
+		t.Fatalf("settings %+v", s)
+	}
+}

@@ -110,6 +110,9 @@ func (w *writer) sendSet(b *batch, idx []int, scratch *bytes.Buffer) (halves [][
 				return &retryable{fmt.Errorf("POST %s: %d of %d events were answered with a retryable status (429/5xx)", url, len(retry), n)}
 			}
 			return nil
+		case st >= 300 && st < 400:
+			return backoff.Permanent(fmt.Errorf("Humio answered HTTP %d %s to POST %s, redirecting to %q: "+
+				"set %s to the URL Humio redirects to", st, http.StatusText(st), url, resp.location, keyConnectionURL))
 		case st == http.StatusUnauthorized || st == http.StatusForbidden:
 			return backoff.Permanent(w.credentialsError(url, st, resp.body))
 		case st == http.StatusNotFound || st == http.StatusMethodNotAllowed:

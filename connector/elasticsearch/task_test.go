@@ -864,3 +864,30 @@ func TestBackoffSchedule(t *testing.T) {
 		}
 	}
 }
+
+// TestRedirectIsReported: a redirect (http to https, say) fails the task
+// with the URL to use instead of silently turning into a GET.
+func TestRedirectIsReported(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "https://humio.example"+r.URL.Path, http.StatusMovedPermanently)
+	}))
+	defer ts.Close()
+	r := startTask(t, props(ts.URL+"/api/v1/ingest/elastic-bulk"), nil)
+	put(t, r, events("logs", 0, 0, 1))
+	_, err := r.task.PreCommit(t.Context(), nil)
+	if err == nil || !strings.Contains(err.Error(), `HTTP 301 Moved Permanently to POST `+ts.URL+
+		`/api/v1/ingest/elastic-bulk/_bulk, redirecting to "https://humio.example/api/v1/ingest/elastic-bulk/_bulk"`) {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// TestEndpointNotFound: a wrong path is reported with the forms that work.
+func TestEndpointNotFound(t *testing.T) {
+	_, url := startHumio(t, humiotest.Config{})
+	r := startTask(t, props(strings.Replace(url, "elastic-bulk", "elastic", 1)), nil)
+	put(t, r, events("logs", 0, 0, 1))
+	_, err := r.task.PreCommit(t.Context(), nil)
+	if err == nil || !strings.Contains(err.Error(), "HTTP 404 Not Found") || !strings.Contains(err.Error(), "check connection.url") {
+		t.Fatalf("got %v", err)
+	}
+}
