@@ -172,12 +172,15 @@ func (r *jsonReader) enter() error {
 	return nil
 }
 
+// smallObject is the number of members an object gathers in an array on
+// the stack before building its map: no GC write barriers for them.
+const smallObject = 16
+
 func (r *jsonReader) object() (any, error) {
 	if err := r.enter(); err != nil {
 		return nil, err
 	}
 	r.pos++ // {
-	base := len(r.members)
 	ok, err := r.skipWS()
 	if err != nil {
 		return nil, err
@@ -190,6 +193,9 @@ func (r *jsonReader) object() (any, error) {
 		r.depth--
 		return map[string]any{}, nil
 	}
+	var local [smallObject]member
+	n := 0
+	base := len(r.members) // members past smallObject go to the shared stack
 	for {
 		key, err := r.name()
 		if err != nil {
@@ -199,7 +205,12 @@ func (r *jsonReader) object() (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		r.members = append(r.members, member{key, v})
+		if n < smallObject {
+			local[n] = member{key, v}
+		} else {
+			r.members = append(r.members, member{key, v})
+		}
+		n++
 		done, err := r.afterMember()
 		if err != nil {
 			return nil, err
@@ -208,13 +219,18 @@ func (r *jsonReader) object() (any, error) {
 			break
 		}
 	}
-	ms := r.members[base:]
-	m := make(map[string]any, len(ms))
-	for _, kv := range ms {
+	m := make(map[string]any, n)
+	for _, kv := range local[:min(n, smallObject)] {
 		m[kv.key] = kv.val // a repeated key: the last one wins, as in Jackson
 	}
-	clear(ms)
-	r.members = r.members[:base]
+	if n > smallObject {
+		more := r.members[base:]
+		for _, kv := range more {
+			m[kv.key] = kv.val
+		}
+		clear(more)
+		r.members = r.members[:base]
+	}
 	r.depth--
 	return m, nil
 }
@@ -294,12 +310,19 @@ func (r *jsonReader) array() (any, error) {
 		r.depth--
 		return []any{}, nil
 	}
+	var local [smallObject]any // as in object: elements past these go to the shared stack
+	n := 0
 	for {
 		v, err := r.value(false)
 		if err != nil {
 			return nil, err
 		}
-		r.elems = append(r.elems, v)
+		if n < smallObject {
+			local[n] = v
+		} else {
+			r.elems = append(r.elems, v)
+		}
+		n++
 		done, err := r.afterElement()
 		if err != nil {
 			return nil, err
@@ -308,11 +331,14 @@ func (r *jsonReader) array() (any, error) {
 			break
 		}
 	}
-	es := r.elems[base:]
-	out := make([]any, len(es))
-	copy(out, es)
-	clear(es)
-	r.elems = r.elems[:base]
+	out := make([]any, n)
+	copy(out, local[:min(n, smallObject)])
+	if n > smallObject {
+		more := r.elems[base:]
+		copy(out[smallObject:], more)
+		clear(more)
+		r.elems = r.elems[:base]
+	}
 	r.depth--
 	return out, nil
 }
@@ -523,6 +549,15 @@ func (n numberToken) float64(r *jsonReader) float64 {
 	return f
 }
 
+// strSpecial marks the bytes the string scanner must look at: the quote,
+// the backslash, control characters and non-ASCII bytes.
+var strSpecial = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = c == '"' || c == '\\' || c < 0x20 || c >= utf8.RuneSelf
+	}
+	return t
+}()
+
 // str reads a string at the opening quote. Strings without escapes or
 // odd bytes are slices of the document string and cost no allocation.
 func (r *jsonReader) str(limit int) (string, error) {
@@ -530,7 +565,16 @@ func (r *jsonReader) str(limit int) (string, error) {
 	start := r.pos
 	d := r.data
 	for r.pos < len(d) {
-		c := d[r.pos]
+		// Skip the bytes that need no attention in one tight loop.
+		i := r.pos
+		for i < len(d) && !strSpecial[d[i]] {
+			i++
+		}
+		r.pos = i
+		if i >= len(d) {
+			break
+		}
+		c := d[i]
 		switch {
 		case c == '"':
 			if r.pos-start > limit {

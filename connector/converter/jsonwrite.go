@@ -15,15 +15,11 @@ import (
 
 // jsonWriter is reused between messages through the converter's pool.
 type jsonWriter struct {
-	buf     []byte
-	members []member
-	buckets []uint32
-	cfg     jsonConfig
+	buf []byte
+	cfg jsonConfig
 }
 
 func (w *jsonWriter) release() {
-	clear(w.members[:cap(w.members)])
-	w.members = w.members[:0]
 	if cap(w.buf) > 1<<20 {
 		w.buf = nil
 	}
@@ -36,28 +32,34 @@ func (c *jsonCore) fromConnect(schema *data.Schema, value any) ([]byte, error) {
 		return nil, nil // a tombstone
 	}
 	w := c.writers.Get().(*jsonWriter)
-	defer func() {
-		w.release()
-		c.writers.Put(w)
-	}()
-	w.buf = w.buf[:0]
 	w.cfg = c.cfg
+	// The buffer travels through the writer's methods as a local value and
+	// is stored back once: appending to a field of a heap object would cost
+	// a GC write barrier on every append.
+	b := w.buf[:0]
+	var err error
 	if c.cfg.schemasEnabled {
-		sj, err := c.schemaJSON(schema)
-		if err != nil {
-			return nil, err
+		var sj []byte
+		if sj, err = c.schemaJSON(schema); err == nil {
+			b = append(b, `{"schema":`...)
+			b = append(b, sj...)
+			b = append(b, `,"payload":`...)
 		}
-		w.buf = append(w.buf, `{"schema":`...)
-		w.buf = append(w.buf, sj...)
-		w.buf = append(w.buf, `,"payload":`...)
 	}
-	if err := w.value(schema, value); err != nil {
-		return nil, err
+	if err == nil {
+		b, err = w.value(b, schema, value)
 	}
 	if c.cfg.schemasEnabled {
-		w.buf = append(w.buf, '}')
+		b = append(b, '}')
 	}
-	return append([]byte(nil), w.buf...), nil
+	var out []byte
+	if err == nil {
+		out = append([]byte(nil), b...)
+	}
+	w.buf = b[:0]
+	w.release()
+	c.writers.Put(w)
+	return out, err
 }
 
 // schemaJSON returns the envelope form of a schema (Java's asJsonSchema),
@@ -70,11 +72,12 @@ func (c *jsonCore) schemaJSON(s *data.Schema) ([]byte, error) {
 		return b, nil
 	}
 	w := &jsonWriter{cfg: c.cfg}
-	if err := w.schema(s, ""); err != nil {
+	b, err := w.schema(nil, s, "")
+	if err != nil {
 		return nil, err
 	}
-	c.fromSchemas.put(s, w.buf)
-	return w.buf, nil
+	c.fromSchemas.put(s, b)
+	return b, nil
 }
 
 func jsonTypeName(t data.Type) string {
@@ -110,83 +113,84 @@ func jsonTypeName(t data.Type) string {
 // schema writes s in the envelope form: type, then items | keys, values |
 // fields, then optional, name, version, doc, parameters and default; a
 // struct field's schema carries "field" last.
-func (w *jsonWriter) schema(s *data.Schema, field string) error {
+func (w *jsonWriter) schema(b []byte, s *data.Schema, field string) ([]byte, error) {
+	var err error
 	if s == nil {
-		w.buf = append(w.buf, "null"...)
-		return nil
+		b = append(b, "null"...)
+		return b, nil
 	}
 	name := jsonTypeName(s.Type())
 	if name == "" {
-		return data.Errorf("Couldn't translate unsupported schema type %s.", s)
+		return b, data.Errorf("Couldn't translate unsupported schema type %s.", s)
 	}
-	w.buf = append(w.buf, `{"type":"`...)
-	w.buf = append(w.buf, name...)
-	w.buf = append(w.buf, '"')
+	b = append(b, `{"type":"`...)
+	b = append(b, name...)
+	b = append(b, '"')
 	switch s.Type() {
 	case data.TypeArray:
-		w.buf = append(w.buf, `,"items":`...)
-		if err := w.schema(s.ValueSchema(), ""); err != nil {
-			return err
+		b = append(b, `,"items":`...)
+		if b, err = w.schema(b, s.ValueSchema(), ""); err != nil {
+			return b, err
 		}
 	case data.TypeMap:
-		w.buf = append(w.buf, `,"keys":`...)
-		if err := w.schema(s.KeySchema(), ""); err != nil {
-			return err
+		b = append(b, `,"keys":`...)
+		if b, err = w.schema(b, s.KeySchema(), ""); err != nil {
+			return b, err
 		}
-		w.buf = append(w.buf, `,"values":`...)
-		if err := w.schema(s.ValueSchema(), ""); err != nil {
-			return err
+		b = append(b, `,"values":`...)
+		if b, err = w.schema(b, s.ValueSchema(), ""); err != nil {
+			return b, err
 		}
 	case data.TypeStruct:
-		w.buf = append(w.buf, `,"fields":[`...)
+		b = append(b, `,"fields":[`...)
 		for i, f := range s.Fields() {
 			if i > 0 {
-				w.buf = append(w.buf, ',')
+				b = append(b, ',')
 			}
-			if err := w.schema(f.Schema(), f.Name()); err != nil {
-				return err
+			if b, err = w.schema(b, f.Schema(), f.Name()); err != nil {
+				return b, err
 			}
 		}
-		w.buf = append(w.buf, ']')
+		b = append(b, ']')
 	}
-	w.buf = append(w.buf, `,"optional":`...)
-	w.buf = strconv.AppendBool(w.buf, s.IsOptional())
+	b = append(b, `,"optional":`...)
+	b = strconv.AppendBool(b, s.IsOptional())
 	if s.Name() != "" {
-		w.buf = append(w.buf, `,"name":`...)
-		w.str(s.Name())
+		b = append(b, `,"name":`...)
+		b = w.str(b, s.Name())
 	}
 	if v, ok := s.Version(); ok {
-		w.buf = append(w.buf, `,"version":`...)
-		w.buf = strconv.AppendInt(w.buf, int64(v), 10)
+		b = append(b, `,"version":`...)
+		b = strconv.AppendInt(b, int64(v), 10)
 	}
 	if d, ok := s.Doc(); ok {
-		w.buf = append(w.buf, `,"doc":`...)
-		w.str(d)
+		b = append(b, `,"doc":`...)
+		b = w.str(b, d)
 	}
 	if s.HasParams() {
-		w.buf = append(w.buf, `,"parameters":{`...)
+		b = append(b, `,"parameters":{`...)
 		for i, p := range s.Params() {
 			if i > 0 {
-				w.buf = append(w.buf, ',')
+				b = append(b, ',')
 			}
-			w.str(p.Key)
-			w.buf = append(w.buf, ':')
-			w.str(p.Value)
+			b = w.str(b, p.Key)
+			b = append(b, ':')
+			b = w.str(b, p.Value)
 		}
-		w.buf = append(w.buf, '}')
+		b = append(b, '}')
 	}
 	if def := s.Default(); def != nil {
-		w.buf = append(w.buf, `,"default":`...)
-		if err := w.value(s, def); err != nil {
-			return err
+		b = append(b, `,"default":`...)
+		if b, err = w.value(b, s, def); err != nil {
+			return b, err
 		}
 	}
 	if field != "" {
-		w.buf = append(w.buf, `,"field":`...)
-		w.str(field)
+		b = append(b, `,"field":`...)
+		b = w.str(b, field)
 	}
-	w.buf = append(w.buf, '}')
-	return nil
+	b = append(b, '}')
+	return b, nil
 }
 
 func invalidType(s *data.Schema, v any) error {
@@ -194,159 +198,159 @@ func invalidType(s *data.Schema, v any) error {
 }
 
 // value writes v with schema s (Java's convertToJson).
-func (w *jsonWriter) value(s *data.Schema, v any) error {
+func (w *jsonWriter) value(b []byte, s *data.Schema, v any) ([]byte, error) {
+	var err error
 	if v == nil {
 		switch {
 		case s == nil:
-			w.buf = append(w.buf, "null"...)
-			return nil
+			b = append(b, "null"...)
+			return b, nil
 		case s.Default() != nil && w.cfg.replaceNull:
-			return w.value(s, s.Default())
+			return w.value(b, s, s.Default())
 		case s.IsOptional():
-			w.buf = append(w.buf, "null"...)
-			return nil
+			b = append(b, "null"...)
+			return b, nil
 		}
-		return data.Errorf(msgNullRequired)
+		return b, data.Errorf(msgNullRequired)
 	}
 	if s == nil {
-		return w.schemaless(v)
+		return w.schemaless(b, v)
 	}
 	switch s.Name() {
 	case data.DecimalName:
 		d, ok := v.(data.Decimal)
 		if !ok {
-			return data.Errorf("Invalid type for Decimal, expected BigDecimal but was class %s", data.JavaClass(v))
+			return b, data.Errorf("Invalid type for Decimal, expected BigDecimal but was class %s", data.JavaClass(v))
 		}
 		if w.cfg.decimalNumeric {
-			w.buf = append(w.buf, d.String()...)
-			return nil
+			b = append(b, d.String()...)
+			return b, nil
 		}
-		b, err := data.DecimalToBytes(s, d)
+		raw, err := data.DecimalToBytes(s, d)
 		if err != nil {
-			return err
+			return b, err
 		}
-		w.bytes(b)
-		return nil
+		return w.bytes(b, raw), nil
 	case data.DateName:
 		t, err := asTime(v, "Date")
 		if err != nil {
-			return err
+			return b, err
 		}
 		days, err := data.DateToDays(t)
 		if err != nil {
-			return err
+			return b, err
 		}
-		w.buf = strconv.AppendInt(w.buf, int64(days), 10)
-		return nil
+		b = strconv.AppendInt(b, int64(days), 10)
+		return b, nil
 	case data.TimeName:
 		t, err := asTime(v, "Time")
 		if err != nil {
-			return err
+			return b, err
 		}
 		ms, err := data.TimeToMillis(t)
 		if err != nil {
-			return err
+			return b, err
 		}
-		w.buf = strconv.AppendInt(w.buf, int64(ms), 10)
-		return nil
+		b = strconv.AppendInt(b, int64(ms), 10)
+		return b, nil
 	case data.TimestampName:
 		t, err := asTime(v, "Timestamp")
 		if err != nil {
-			return err
+			return b, err
 		}
-		w.buf = strconv.AppendInt(w.buf, data.TimestampToMillis(t), 10)
-		return nil
+		b = strconv.AppendInt(b, data.TimestampToMillis(t), 10)
+		return b, nil
 	}
 	switch s.Type() {
 	case data.TypeInt8:
 		x, ok := v.(int8)
 		if !ok {
-			return invalidType(s, v)
+			return b, invalidType(s, v)
 		}
-		w.buf = strconv.AppendInt(w.buf, int64(x), 10)
+		b = strconv.AppendInt(b, int64(x), 10)
 	case data.TypeInt16:
 		x, ok := v.(int16)
 		if !ok {
-			return invalidType(s, v)
+			return b, invalidType(s, v)
 		}
-		w.buf = strconv.AppendInt(w.buf, int64(x), 10)
+		b = strconv.AppendInt(b, int64(x), 10)
 	case data.TypeInt32:
 		x, ok := v.(int32)
 		if !ok {
-			return invalidType(s, v)
+			return b, invalidType(s, v)
 		}
-		w.buf = strconv.AppendInt(w.buf, int64(x), 10)
+		b = strconv.AppendInt(b, int64(x), 10)
 	case data.TypeInt64:
 		x, ok := v.(int64)
 		if !ok {
-			return invalidType(s, v)
+			return b, invalidType(s, v)
 		}
-		w.buf = strconv.AppendInt(w.buf, x, 10)
+		b = strconv.AppendInt(b, x, 10)
 	case data.TypeFloat32:
 		x, ok := v.(float32)
 		if !ok {
-			return invalidType(s, v)
+			return b, invalidType(s, v)
 		}
-		w.float32(x)
+		b = w.float32(b, x)
 	case data.TypeFloat64:
 		x, ok := v.(float64)
 		if !ok {
-			return invalidType(s, v)
+			return b, invalidType(s, v)
 		}
-		w.float64(x)
+		b = w.float64(b, x)
 	case data.TypeBoolean:
 		x, ok := v.(bool)
 		if !ok {
-			return invalidType(s, v)
+			return b, invalidType(s, v)
 		}
-		w.buf = strconv.AppendBool(w.buf, x)
+		b = strconv.AppendBool(b, x)
 	case data.TypeString:
 		x, ok := v.(string)
 		if !ok {
-			return invalidType(s, v)
+			return b, invalidType(s, v)
 		}
-		w.str(x)
+		b = w.str(b, x)
 	case data.TypeBytes:
 		x, ok := v.([]byte)
 		if !ok {
-			return data.Errorf("Invalid type for bytes type: class %s", data.JavaClass(v))
+			return b, data.Errorf("Invalid type for bytes type: class %s", data.JavaClass(v))
 		}
-		w.bytes(x)
+		b = w.bytes(b, x)
 	case data.TypeArray:
 		x, ok := v.([]any)
 		if !ok {
-			return invalidType(s, v)
+			return b, invalidType(s, v)
 		}
-		return w.array(s.ValueSchema(), x)
+		return w.array(b, s.ValueSchema(), x)
 	case data.TypeMap:
 		if !data.IsMap(v) {
-			return invalidType(s, v)
+			return b, invalidType(s, v)
 		}
-		return w.schemaMap(s, v)
+		return w.schemaMap(b, s, v)
 	case data.TypeStruct:
 		st, ok := v.(*data.Struct)
 		if !ok {
-			return invalidType(s, v)
+			return b, invalidType(s, v)
 		}
 		if !data.Equal(st.Schema(), s) {
-			return data.Errorf("Mismatching schema.")
+			return b, data.Errorf("Mismatching schema.")
 		}
-		w.buf = append(w.buf, '{')
+		b = append(b, '{')
 		for i, f := range s.Fields() {
 			if i > 0 {
-				w.buf = append(w.buf, ',')
+				b = append(b, ',')
 			}
-			w.str(f.Name())
-			w.buf = append(w.buf, ':')
-			if err := w.value(f.Schema(), st.GetFieldWithoutDefault(f)); err != nil {
-				return err
+			b = w.str(b, f.Name())
+			b = append(b, ':')
+			if b, err = w.value(b, f.Schema(), st.GetFieldWithoutDefault(f)); err != nil {
+				return b, err
 			}
 		}
-		w.buf = append(w.buf, '}')
+		b = append(b, '}')
 	default:
-		return data.Errorf("Couldn't convert %s to JSON.", data.JavaString(v))
+		return b, data.Errorf("Couldn't convert %s to JSON.", data.JavaString(v))
 	}
-	return nil
+	return b, nil
 }
 
 // asTime checks a Date, Time or Timestamp value.
@@ -359,238 +363,262 @@ func asTime(v any, logical string) (time.Time, error) {
 }
 
 // schemaless writes a value without a schema, typed by its Go type.
-func (w *jsonWriter) schemaless(v any) error {
+func (w *jsonWriter) schemaless(b []byte, v any) ([]byte, error) {
 	switch x := v.(type) {
 	case nil:
-		w.buf = append(w.buf, "null"...)
+		b = append(b, "null"...)
 	case string:
-		w.str(x)
+		b = w.str(b, x)
 	case int64:
-		w.buf = strconv.AppendInt(w.buf, x, 10)
+		b = strconv.AppendInt(b, x, 10)
 	case float64:
-		w.float64(x)
+		b = w.float64(b, x)
 	case bool:
-		w.buf = strconv.AppendBool(w.buf, x)
+		b = strconv.AppendBool(b, x)
 	case map[string]any:
-		return w.stringMap(nil, x)
+		return w.stringMap(b, nil, x)
 	case []any:
-		return w.array(nil, x)
+		return w.array(b, nil, x)
 	case int32:
-		w.buf = strconv.AppendInt(w.buf, int64(x), 10)
+		b = strconv.AppendInt(b, int64(x), 10)
 	case int8:
-		w.buf = strconv.AppendInt(w.buf, int64(x), 10)
+		b = strconv.AppendInt(b, int64(x), 10)
 	case int16:
-		w.buf = strconv.AppendInt(w.buf, int64(x), 10)
+		b = strconv.AppendInt(b, int64(x), 10)
 	case float32:
-		w.float32(x)
+		b = w.float32(b, x)
 	case []byte:
-		w.bytes(x)
+		b = w.bytes(b, x)
 	case map[any]any:
 		for k := range x {
 			if _, ok := k.(string); !ok {
-				return w.pairs(nil, x)
+				return w.pairs(b, nil, x)
 			}
 		}
-		return w.anyMapAsObject(nil, x)
+		return w.anyMapAsObject(b, nil, x)
 	case *data.Struct:
-		return data.Errorf("Mismatching schema.")
+		return b, data.Errorf("Mismatching schema.")
 	default:
-		return data.Errorf("Java class class %s does not have corresponding schema type.", data.JavaClass(v))
+		return b, data.Errorf("Java class class %s does not have corresponding schema type.", data.JavaClass(v))
 	}
-	return nil
+	return b, nil
 }
 
-func (w *jsonWriter) array(elem *data.Schema, x []any) error {
-	w.buf = append(w.buf, '[')
+func (w *jsonWriter) array(b []byte, elem *data.Schema, x []any) ([]byte, error) {
+	var err error
+	b = append(b, '[')
 	for i, e := range x {
 		if i > 0 {
-			w.buf = append(w.buf, ',')
+			b = append(b, ',')
 		}
-		if err := w.value(elem, e); err != nil {
-			return err
+		if b, err = w.value(b, elem, e); err != nil {
+			return b, err
 		}
 	}
-	w.buf = append(w.buf, ']')
-	return nil
+	b = append(b, ']')
+	return b, nil
 }
 
 // schemaMap writes a MAP value with a schema: a JSON object when the key
 // schema is STRING, otherwise an array of [key, value] pairs.
-func (w *jsonWriter) schemaMap(s *data.Schema, m any) error {
+func (w *jsonWriter) schemaMap(b []byte, s *data.Schema, m any) ([]byte, error) {
 	ks, vs := s.KeySchema(), s.ValueSchema()
 	if ks == nil {
-		return data.Errorf("Couldn't convert a map without a key schema to JSON.")
+		return b, data.Errorf("Couldn't convert a map without a key schema to JSON.")
 	}
 	if ks.Type() != data.TypeString {
-		return w.pairs(s, m)
+		return w.pairs(b, s, m)
 	}
 	switch x := m.(type) {
 	case map[string]any:
-		return w.stringMap(vs, x)
+		return w.stringMap(b, vs, x)
 	case map[any]any:
-		return w.anyMapAsObject(s, x)
+		return w.anyMapAsObject(b, s, x)
 	}
-	return nil
+	return b, nil
 }
+
+// smallMap is the size up to which a map's members are gathered and
+// ordered in arrays on the stack: no allocation, no GC write barriers.
+const smallMap = 24
 
 // stringMap writes a map with string keys as a JSON object, in the order
 // a Java HashMap with those keys iterates.
-func (w *jsonWriter) stringMap(vs *data.Schema, m map[string]any) error {
-	base := len(w.members)
+func (w *jsonWriter) stringMap(b []byte, vs *data.Schema, m map[string]any) ([]byte, error) {
+	if len(m) > smallMap {
+		ms := make([]member, 0, len(m))
+		for k, v := range m {
+			ms = append(ms, member{k, v})
+		}
+		return w.members(b, vs, ms, make([]uint32, 0, len(ms)), make([]uint32, 0, len(ms)))
+	}
+	var (
+		local   [smallMap]member
+		order   [smallMap]uint32
+		buckets [smallMap]uint32
+	)
+	n := 0
 	for k, v := range m {
-		w.members = append(w.members, member{k, v})
+		local[n] = member{k, v}
+		n++
 	}
-	seg := w.members[base:]
-	w.javaOrder(seg)
-	w.buf = append(w.buf, '{')
-	for i, kv := range seg {
-		if i > 0 {
-			w.buf = append(w.buf, ',')
-		}
-		w.str(kv.key)
-		w.buf = append(w.buf, ':')
-		if err := w.value(vs, kv.val); err != nil {
-			return err
-		}
-	}
-	w.buf = append(w.buf, '}')
-	clear(seg)
-	w.members = w.members[:base]
-	return nil
+	return w.members(b, vs, local[:n], order[:0], buckets[:0])
 }
 
-// javaOrder sorts members into java.util.HashMap iteration order (see
-// data.JavaMapEntries); an insertion sort, since maps in records are small.
-func (w *jsonWriter) javaOrder(ms []member) {
-	if len(ms) < 2 {
-		return
+// members writes gathered map members as a JSON object in Java order.
+func (w *jsonWriter) members(b []byte, vs *data.Schema, ms []member, order, buckets []uint32) ([]byte, error) {
+	var err error
+	order = javaOrder(ms, order, buckets)
+	b = append(b, '{')
+	for i, idx := range order {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		kv := &ms[idx]
+		b = w.str(b, kv.key)
+		b = append(b, ':')
+		if b, err = w.value(b, vs, kv.val); err != nil {
+			return b, err
+		}
 	}
-	b := w.buckets[:0]
-	for _, kv := range ms {
-		b = append(b, data.JavaBucket(data.JavaStringHashCode(kv.key), len(ms)))
+	return append(b, '}'), nil
+}
+
+// javaOrder returns the indexes of ms in java.util.HashMap iteration order
+// (see data.JavaMapEntries), appended to order. It sorts indexes, not the
+// members, so no pointers move; an insertion sort, since maps in records
+// are small.
+func javaOrder(ms []member, order, buckets []uint32) []uint32 {
+	for i, kv := range ms {
+		buckets = append(buckets, data.JavaBucket(data.JavaStringHashCode(kv.key), len(ms)))
+		order = append(order, uint32(i))
 	}
-	w.buckets = b
-	for i := 1; i < len(ms); i++ {
-		bi, mi := b[i], ms[i]
+	for i := 1; i < len(order); i++ {
+		x := order[i]
+		bx, kx := buckets[x], ms[x].key
 		j := i
-		for j > 0 && (b[j-1] > bi || b[j-1] == bi && ms[j-1].key > mi.key) {
-			b[j], ms[j] = b[j-1], ms[j-1]
+		for j > 0 {
+			y := order[j-1]
+			if buckets[y] < bx || buckets[y] == bx && ms[y].key <= kx {
+				break
+			}
+			order[j] = y
 			j--
 		}
-		b[j], ms[j] = bi, mi
+		order[j] = x
 	}
+	return order
 }
 
 // anyMapAsObject writes a map[any]any whose keys are strings (or whose key
 // schema is STRING) as a JSON object; s is the map schema or nil.
-func (w *jsonWriter) anyMapAsObject(s *data.Schema, m map[any]any) error {
+func (w *jsonWriter) anyMapAsObject(b []byte, s *data.Schema, m map[any]any) ([]byte, error) {
+	var err error
 	var ks, vs *data.Schema
 	if s != nil {
 		ks, vs = s.KeySchema(), s.ValueSchema()
 	}
-	w.buf = append(w.buf, '{')
+	b = append(b, '{')
 	for i, e := range data.JavaMapEntries(m) {
 		if i > 0 {
-			w.buf = append(w.buf, ',')
+			b = append(b, ',')
 		}
-		if err := w.objectKey(ks, e.Key); err != nil {
-			return err
+		if b, err = w.objectKey(b, ks, e.Key); err != nil {
+			return b, err
 		}
-		w.buf = append(w.buf, ':')
-		if err := w.value(vs, e.Value); err != nil {
-			return err
+		b = append(b, ':')
+		if b, err = w.value(b, vs, e.Value); err != nil {
+			return b, err
 		}
 	}
-	w.buf = append(w.buf, '}')
-	return nil
+	b = append(b, '}')
+	return b, nil
 }
 
 // objectKey writes a map key as an object member name: Java converts the
 // key with the key schema and takes the text of the result.
-func (w *jsonWriter) objectKey(ks *data.Schema, k any) error {
+func (w *jsonWriter) objectKey(b []byte, ks *data.Schema, k any) ([]byte, error) {
 	if k == nil && ks != nil {
 		if def := ks.Default(); def != nil && w.cfg.replaceNull {
 			k = def
 		} else if !ks.IsOptional() {
-			return data.Errorf(msgNullRequired)
+			return b, data.Errorf(msgNullRequired)
 		}
 	}
 	switch x := k.(type) {
 	case string:
-		w.str(x)
-		return nil
+		b = w.str(b, x)
+		return b, nil
 	case nil:
-		w.buf = append(w.buf, `"null"`...)
-		return nil
+		b = append(b, `"null"`...)
+		return b, nil
 	}
 	if ks != nil {
-		return invalidType(ks, k)
+		return b, invalidType(ks, k)
 	}
-	return data.Errorf("Couldn't convert %s to a JSON object key.", data.JavaString(k))
+	return b, data.Errorf("Couldn't convert %s to a JSON object key.", data.JavaString(k))
 }
 
 // pairs writes a map as an array of [key, value] pairs; s is the map schema
 // or nil.
-func (w *jsonWriter) pairs(s *data.Schema, m any) error {
+func (w *jsonWriter) pairs(b []byte, s *data.Schema, m any) ([]byte, error) {
+	var err error
 	var ks, vs *data.Schema
 	if s != nil {
 		ks, vs = s.KeySchema(), s.ValueSchema()
 	}
-	w.buf = append(w.buf, '[')
+	b = append(b, '[')
 	for i, e := range data.JavaMapEntries(m) {
 		if i > 0 {
-			w.buf = append(w.buf, ',')
+			b = append(b, ',')
 		}
-		w.buf = append(w.buf, '[')
-		if err := w.value(ks, e.Key); err != nil {
-			return err
+		b = append(b, '[')
+		if b, err = w.value(b, ks, e.Key); err != nil {
+			return b, err
 		}
-		w.buf = append(w.buf, ',')
-		if err := w.value(vs, e.Value); err != nil {
-			return err
+		b = append(b, ',')
+		if b, err = w.value(b, vs, e.Value); err != nil {
+			return b, err
 		}
-		w.buf = append(w.buf, ']')
+		b = append(b, ']')
 	}
-	w.buf = append(w.buf, ']')
-	return nil
+	b = append(b, ']')
+	return b, nil
 }
 
-func (w *jsonWriter) float64(f float64) {
+func (w *jsonWriter) float64(b []byte, f float64) []byte {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		// Jackson quotes the non-finite numbers.
-		w.buf = append(w.buf, '"')
-		w.buf = data.AppendFloat64(w.buf, f)
-		w.buf = append(w.buf, '"')
-		return
+		b = append(b, '"')
+		b = data.AppendFloat64(b, f)
+		return append(b, '"')
 	}
-	w.buf = data.AppendFloat64(w.buf, f)
+	return data.AppendFloat64(b, f)
 }
 
-func (w *jsonWriter) float32(f float32) {
+func (w *jsonWriter) float32(b []byte, f float32) []byte {
 	if math.IsNaN(float64(f)) || math.IsInf(float64(f), 0) {
-		w.buf = append(w.buf, '"')
-		w.buf = data.AppendFloat32(w.buf, f)
-		w.buf = append(w.buf, '"')
-		return
+		b = append(b, '"')
+		b = data.AppendFloat32(b, f)
+		return append(b, '"')
 	}
-	w.buf = data.AppendFloat32(w.buf, f)
+	return data.AppendFloat32(b, f)
 }
 
-func (w *jsonWriter) bytes(b []byte) {
-	w.buf = append(w.buf, '"')
-	w.buf = base64.StdEncoding.AppendEncode(w.buf, b)
-	w.buf = append(w.buf, '"')
+func (w *jsonWriter) bytes(b, p []byte) []byte {
+	b = append(b, '"')
+	b = base64.StdEncoding.AppendEncode(b, p)
+	return append(b, '"')
 }
 
 const hexDigits = "0123456789ABCDEF"
 
-// needsEscape marks the ASCII bytes Jackson escapes in strings: control
-// characters, quote and backslash.
-var needsEscape = func() (t [utf8.RuneSelf]bool) {
-	for c := 0; c < 0x20; c++ {
-		t[c] = true
+// plainASCII marks the bytes written as they are without a second look:
+// ASCII other than control characters, quote and backslash.
+var plainASCII = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
 	}
-	t['"'], t['\\'] = true, true
 	return t
 }()
 
@@ -600,16 +628,18 @@ var needsEscape = func() (t [utf8.RuneSelf]bool) {
 // characters beyond it as a \uXXXX\uXXXX surrogate pair, lone surrogates
 // (kept by the reader in their 3-byte form) as \uXXXX, and bytes that are
 // not UTF-8 at all as U+FFFD.
-func (w *jsonWriter) str(s string) {
-	b := append(w.buf, '"')
+func (w *jsonWriter) str(b []byte, s string) []byte {
+	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		for i < len(s) && plainASCII[s[i]] {
+			i++
+		}
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if !needsEscape[c] {
-				i++
-				continue
-			}
 			b = append(b, s[start:i]...)
 			switch c {
 			case '"', '\\':
@@ -655,7 +685,7 @@ func (w *jsonWriter) str(s string) {
 		}
 	}
 	b = append(b, s[start:]...)
-	w.buf = append(b, '"')
+	return append(b, '"')
 }
 
 func appendUnicodeEscape(b []byte, u rune) []byte {
