@@ -513,9 +513,14 @@ func (r *jsonReader) number(root bool) (numberToken, error) {
 		return n, r.fail("number value length (%d) exceeds the maximum allowed (%d)", intLen+fracLen+expLen, maxNumberLength)
 	}
 	if n.float {
-		// The value becomes a java.math.BigDecimal, whose scale is an int.
-		if scale := int64(fracLen) - exp; scale > math.MaxInt32 || scale < math.MinInt32 {
-			return n, r.fail("value %q can not be represented as `java.math.BigDecimal`: exponent overflow", r.s[n.start:n.end])
+		// Jackson makes the value a java.math.BigDecimal, whose exponent and
+		// scale are ints, unless its double overflows (then it keeps the
+		// infinite double).
+		if scale := int64(fracLen) - exp; exp > math.MaxInt32 || exp < math.MinInt32 ||
+			scale > math.MaxInt32 || scale < math.MinInt32 {
+			if f, _ := strconv.ParseFloat(r.s[n.start:n.end], 64); !math.IsInf(f, 0) {
+				return n, r.fail("value %q can not be represented as `java.math.BigDecimal`: exponent overflow", r.s[n.start:n.end])
+			}
 		}
 	} else {
 		n.low = low

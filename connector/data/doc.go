@@ -15,5 +15,16 @@
 // schemas.enable=false produces). Schemas are immutable once built, so they
 // can be shared freely between goroutines and records.
 //
+// Strings are UTF-8. Where a Java string would hold a lone UTF-16 surrogate
+// (from JSON's "\ud800" escape), the Go string holds that surrogate's
+// 3-byte form (ED A0 80), so that writing it back gives what Java writes.
+//
+// Besides the model, the package has what Java's data package offers
+// around it: Values (ParseString, ConvertTo and the ConvertToX functions,
+// InferSchema: the string form of header values and conversions between
+// types), Project (SchemaProjector), and the Java text of values
+// (JavaString, FormatFloat64, JavaClass for error messages, JavaMapEntries
+// for Java's HashMap order).
+//
 // The package imports only the standard library.
 package data
