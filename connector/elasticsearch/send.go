@@ -42,22 +42,47 @@ func (f *fullJitter) NextBackOff() time.Duration {
 // answered 413 (too large) or 400 (something in it is unreadable) is split
 // in halves, down to single events, which are then rejected as malformed:
 // the good events around a bad one are never dropped or sent whole again.
-// The outcome goes into b.err and b.rejected.
+// But when every event of a batch is refused alone, the fault is not in the
+// events (a proxy or endpoint refusing everything): that fails the task
+// rather than dropping them all. The outcome goes into b.err and
+// b.rejected.
 func (w *writer) send(b *batch, scratch *bytes.Buffer) {
+	var alone []refusal
 	work := [][]int{nil} // nil: every item of the batch
 	for len(work) > 0 {
 		idx := work[len(work)-1]
 		work = work[:len(work)-1]
-		halves, err := w.sendSet(b, idx, scratch)
+		halves, refused, err := w.sendSet(b, idx, scratch)
 		if err != nil {
 			b.err = err
 			return
+		}
+		if refused != nil {
+			alone = append(alone, *refused)
 		}
 		// Push the second half first so the first is sent first.
 		for i := len(halves) - 1; i >= 0; i-- {
 			work = append(work, halves[i])
 		}
 	}
+	if len(alone) > 1 && len(alone) == len(b.items) && alone[0].status != http.StatusRequestEntityTooLarge {
+		b.err = fmt.Errorf("Humio refused every one of %d events, each on its own, with %v: the fault is not in "+
+			"the events (check %s and any proxy on the way)", len(alone), alone[0].cause, keyConnectionURL)
+		return
+	}
+	for _, r := range alone {
+		if err := w.reject(b, r.item, r.cause); err != nil {
+			b.err = err
+			return
+		}
+	}
+}
+
+// refusal is a single event in a request refused as a whole.
+type refusal struct {
+	item   int
+	status int
+	cause  error
 }
 
 // all returns idx, or every item index when idx is nil.
@@ -79,8 +104,9 @@ func (r *retryable) Error() string { return r.err.Error() }
 func (r *retryable) Unwrap() error { return r.err }
 
 // sendSet posts the items idx with retries. It returns halves to send
-// separately when the request was refused as too large or unreadable.
-func (w *writer) sendSet(b *batch, idx []int, scratch *bytes.Buffer) (halves [][]int, err error) {
+// separately when the request was refused as too large or unreadable, and
+// the refusal when that request held a single event.
+func (w *writer) sendSet(b *batch, idx []int, scratch *bytes.Buffer) (halves [][]int, refused *refusal, err error) {
 	pending := idx
 	attempts := 0
 	bo := backoff.WithContext(backoff.WithMaxRetries(&fullJitter{base: w.s.retryBackoff, max: w.s.retryBackoffMax},
@@ -127,9 +153,7 @@ func (w *writer) sendSet(b *batch, idx []int, scratch *bytes.Buffer) (halves [][
 		all := b.all(pending)
 		cause := fmt.Errorf("HTTP %d %s: %s", st, http.StatusText(st), snippet(resp.body))
 		if len(all) == 1 {
-			if err := w.reject(b, all[0], cause); err != nil {
-				return backoff.Permanent(err)
-			}
+			refused = &refusal{item: all[0], status: st, cause: cause}
 			return nil
 		}
 		w.log.Debug("request refused, splitting it", "url", url, "status", st, "events", len(all))
@@ -143,15 +167,15 @@ func (w *writer) sendSet(b *batch, idx []int, scratch *bytes.Buffer) (halves [][
 	err = backoff.RetryNotify(op, bo, notify)
 	switch {
 	case err == nil:
-		return halves, nil
+		return halves, refused, nil
 	case errors.Is(err, errStopped) || w.ctx.Err() != nil:
-		return nil, errStopped
+		return nil, nil, errStopped
 	case errors.As(err, new(*retryable)):
 		first := b.items[b.all(pending)[0]].rec
-		return nil, fmt.Errorf("giving up on %d events (the first from %s) after %d attempts (%s=%d): %w",
+		return nil, nil, fmt.Errorf("giving up on %d events (the first from %s) after %d attempts (%s=%d): %w",
 			len(b.all(pending)), first.Coordinates(), attempts, keyMaxRetries, w.s.maxRetries, err)
 	}
-	return nil, err
+	return nil, nil, err
 }
 
 // credentialsError says plainly that Humio refused the credentials and

@@ -891,3 +891,23 @@ func TestEndpointNotFound(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// TestSystemic400FailsInsteadOfDropping: when every event is refused even
+// alone, the fault is not in the events; dropping them all under
+// behavior.on.malformed.documents=warn would lose the stream.
+func TestSystemic400FailsInsteadOfDropping(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, `{"error":"unsupported media type for this route"}`, http.StatusBadRequest)
+	}))
+	defer ts.Close()
+	rep := &reporter{}
+	r := startTask(t, props(ts.URL, keyBehaviorOnMalformed, "warn"), rep)
+	put(t, r, events("logs", 0, 0, 8))
+	got, err := r.task.PreCommit(t.Context(), nil)
+	if err == nil || !strings.Contains(err.Error(), "Humio refused every one of 8 events, each on its own, with HTTP 400 Bad Request") {
+		t.Fatalf("got %v, %v", got, err)
+	}
+	if len(rep.got()) != 0 {
+		t.Errorf("reported as malformed: %v", rep.got())
+	}
+}
