@@ -73,6 +73,12 @@ type ConfigSnapshot struct {
 	Inconsistent map[string]bool
 	// SessionKey is the current request-signing key, nil if none.
 	SessionKey *SessionKey
+	// AppliedConnectorConfigs maps a connector to its config as it was
+	// when its task configs in force were committed (Java's
+	// appliedConnectorConfig), so a connector config change that leaves the
+	// task configs alike still restarts the tasks. Stores that do not track
+	// it leave it nil.
+	AppliedConnectorConfigs map[string]map[string]string
 }
 
 // Tasks returns the task ids of a connector in order; none while the

@@ -39,6 +39,7 @@ type ConfigStore struct {
 	inconsistent map[string]bool
 	deferred     map[string]map[int]map[string]string
 	fencing      map[string]int // tasks-fencing records (EOS), kept for the herder's later use
+	applied      map[string]map[string]string
 	sessionKey   *storage.SessionKey
 }
 
@@ -64,6 +65,7 @@ func NewConfigStore(cfg kafkalog.Config) (*ConfigStore, error) {
 		inconsistent: map[string]bool{},
 		deferred:     map[string]map[int]map[string]string{},
 		fencing:      map[string]int{},
+		applied:      map[string]map[string]string{},
 	}
 	s.logger = cfg.Logger
 	if s.logger == nil {
@@ -144,6 +146,10 @@ func (s *ConfigStore) Snapshot() storage.ConfigSnapshot {
 	}
 	for id, cfg := range s.taskConfigs {
 		snap.TaskConfigs[id] = maps.Clone(cfg)
+	}
+	snap.AppliedConnectorConfigs = make(map[string]map[string]string, len(s.applied))
+	for c, cfg := range s.applied {
+		snap.AppliedConnectorConfigs[c] = maps.Clone(cfg)
 	}
 	if s.sessionKey != nil {
 		k := *s.sessionKey
@@ -461,6 +467,7 @@ func (s *ConfigStore) removeConnector(connector string) {
 	delete(s.connectors, connector)
 	delete(s.taskCounts, connector)
 	delete(s.deferred, connector)
+	delete(s.applied, connector)
 	for id := range s.taskConfigs {
 		if id.Connector == connector {
 			delete(s.taskConfigs, id)
@@ -526,6 +533,7 @@ func (s *ConfigStore) applyCommit(r kafkalog.Record, connector string, obj map[s
 			updated = append(updated, id)
 		}
 		delete(s.inconsistent, connector)
+		s.applied[connector] = maps.Clone(s.connectors[connector])
 	}
 	delete(s.deferred, connector)
 	s.taskCounts[connector] = n

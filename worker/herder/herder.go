@@ -218,6 +218,11 @@ func Conflictf(format string, args ...any) error { return newError(ErrConflict, 
 // Forbiddenf returns an ErrForbidden error.
 func Forbiddenf(format string, args ...any) error { return newError(ErrForbidden, format, args...) }
 
+// Unavailablef returns an ErrUnavailable error (503).
+func Unavailablef(format string, args ...any) error {
+	return newError(ErrUnavailable, format, args...)
+}
+
 // RebalanceError is the 409 the Java worker answers while a rebalance is due.
 func RebalanceError() error {
 	return &Error{Kind: ErrRebalanceInProgress, Message: "Cannot complete request momentarily due to stale configuration (typically caused by a concurrent config change)"}
