@@ -151,15 +151,6 @@ func (t *tracker) offsets() map[connector.TopicPartition]int64 {
 	return out
 }
 
-// pending counts the records' segments not settled yet (for logs).
-func (t *tracker) pending() int {
-	n := 0
-	for _, p := range t.parts {
-		n += len(p.segs) - p.head
-	}
-	return n
-}
-
 // open starts tracking newly assigned partitions. A partition already
 // tracked keeps its state: dropping it could let a later offset pass
 // records still in flight.

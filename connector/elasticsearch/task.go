@@ -13,7 +13,6 @@ import (
 // Task is the Humio sink task. The runtime calls its methods from one
 // goroutine (see connector.SinkTask); the writer's senders run beside it.
 type Task struct {
-	ctx      connector.SinkTaskContext
 	log      *slog.Logger
 	s        *settings
 	conv     *converter
@@ -48,7 +47,7 @@ func (t *Task) Start(ctx connector.SinkTaskContext, config map[string]string) er
 	if err != nil {
 		return fmt.Errorf("humio sink: %w", err)
 	}
-	t.ctx, t.s = ctx, s
+	t.s = s
 	t.log = ctx.Logger()
 	if t.log == nil {
 		t.log = slog.New(slog.DiscardHandler)
