@@ -11,6 +11,7 @@ import (
 
 	"github.com/kafka-connect-go/connect/connector"
 	"github.com/kafka-connect-go/connect/connector/converter"
+	"github.com/kafka-connect-go/connect/connector/elasticsearch"
 	"github.com/kafka-connect-go/connect/connector/file"
 	"github.com/kafka-connect-go/connect/connector/plugin"
 	"github.com/kafka-connect-go/connect/connector/provider"
@@ -33,6 +34,8 @@ func Registry(logger *slog.Logger) *plugin.Registry {
 			Config: file.SourceConfigDef(), New: func() any { return file.NewSourceConnector() }},
 		plugin.Plugin{Kind: plugin.Sink, Class: file.SinkConnectorClass, Version: KafkaVersion,
 			Config: file.SinkConfigDef(), New: func() any { return file.NewSinkConnector() }},
+		plugin.Plugin{Kind: plugin.Sink, Class: elasticsearch.ConnectorClass, Version: elasticsearch.Version,
+			Config: elasticsearch.ConfigDef(), New: func() any { return elasticsearch.New() }},
 	)
 	registerConverters(r)
 	r.MustRegister(

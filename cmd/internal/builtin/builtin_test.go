@@ -16,6 +16,9 @@ func TestAliasesUsersWrite(t *testing.T) {
 	}{
 		{"FileStreamSink", []plugin.Kind{plugin.Sink, plugin.Source}, "org.apache.kafka.connect.file.FileStreamSinkConnector"},
 		{"FileStreamSourceConnector", []plugin.Kind{plugin.Sink, plugin.Source}, "org.apache.kafka.connect.file.FileStreamSourceConnector"},
+		{"io.confluent.connect.elasticsearch.ElasticsearchSinkConnector", []plugin.Kind{plugin.Sink, plugin.Source}, "io.confluent.connect.elasticsearch.ElasticsearchSinkConnector"},
+		{"ElasticsearchSinkConnector", []plugin.Kind{plugin.Sink, plugin.Source}, "io.confluent.connect.elasticsearch.ElasticsearchSinkConnector"},
+		{"ElasticsearchSink", []plugin.Kind{plugin.Sink, plugin.Source}, "io.confluent.connect.elasticsearch.ElasticsearchSinkConnector"},
 		{"org.apache.kafka.connect.json.JsonConverter", []plugin.Kind{plugin.Converter}, "org.apache.kafka.connect.json.JsonConverter"},
 		{"Json", []plugin.Kind{plugin.Converter}, "org.apache.kafka.connect.json.JsonConverter"},
 		{"StringConverter", []plugin.Kind{plugin.HeaderConverter}, "org.apache.kafka.connect.storage.StringConverter"},
