@@ -75,10 +75,16 @@ func (s *Server) forwardOrError(w http.ResponseWriter, r *http.Request, body []b
 		s.writeErrorStatus(w, http.StatusInternalServerError, "IO Error trying to forward REST request: "+ferr.Error())
 		return
 	}
-	for _, h := range []string{"Content-Type", "Location"} {
-		if v := resp.Header.Get(h); v != "" {
-			w.Header().Set(h, v)
+	if v := resp.Header.Get("Content-Type"); v != "" {
+		w.Header().Set("Content-Type", v)
+	}
+	if v := resp.Header.Get("Location"); v != "" {
+		// Java builds Location from the URI of the request it received, so
+		// a forwarded create points at this worker, not the leader.
+		if u, err := url.Parse(v); err == nil {
+			v = baseURL(r) + u.EscapedPath()
 		}
+		w.Header().Set("Location", v)
 	}
 	if resp.StatusCode >= 400 && !isErrorBody(respBody) {
 		s.writeErrorStatus(w, resp.StatusCode, fmt.Sprintf("Unexpected status code when forwarding request: %d", resp.StatusCode))

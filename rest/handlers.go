@@ -187,11 +187,16 @@ func (s *Server) strictConfig(ctx context.Context, cfg configMap) (map[string]st
 }
 
 func locationOf(r *http.Request, name string) string {
+	return baseURL(r) + "/connectors/" + url.PathEscape(name)
+}
+
+// baseURL is scheme://host of the request as this worker received it.
+func baseURL(r *http.Request) string {
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	return scheme + "://" + r.Host + "/connectors/" + url.PathEscape(name)
+	return scheme + "://" + r.Host
 }
 
 func (s *Server) createConnector(w http.ResponseWriter, r *http.Request) {

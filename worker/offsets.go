@@ -167,6 +167,12 @@ func (w *Worker) sinkOffsets(ctx context.Context, name string, config map[string
 	}
 	defer admin.Close()
 	resp, err := admin.ListConsumerGroupOffsets(s.groupID, nil)
+	if errors.Is(err, sarama.ErrGroupIDNotFound) {
+		// A group that never committed, or whose offsets were reset, has
+		// no offsets (Kafka answers so; some brokers report the group
+		// unknown instead).
+		return []PartitionOffset{}, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read offsets of consumer group %s: %w", s.groupID, err)
 	}
