@@ -6,6 +6,8 @@ import (
 	"crypto/sha256"
 	"errors"
 	"log/slog"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -341,4 +343,130 @@ func TestStatusWriterOrderAndFlush(t *testing.T) {
 		t.Fatal(err)
 	}
 	<-done
+}
+
+// recordingRuntime stands in for the Worker: it records what the herder
+// asks it to run and stop.
+type recordingRuntime struct {
+	Runtime // not called by these tests
+	mu      sync.Mutex
+	calls   []string
+}
+
+func (r *recordingRuntime) record(s string) {
+	r.mu.Lock()
+	r.calls = append(r.calls, s)
+	r.mu.Unlock()
+}
+
+func (r *recordingRuntime) take() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := r.calls
+	r.calls = nil
+	return out
+}
+
+func (r *recordingRuntime) StartConnector(_ context.Context, name string, _ map[string]string, target storage.TargetState) error {
+	r.record("start " + name + " " + string(target))
+	return nil
+}
+
+func (r *recordingRuntime) StopConnector(_ context.Context, name string) error {
+	r.record("stop " + name)
+	return nil
+}
+
+func (r *recordingRuntime) StartTask(_ context.Context, id storage.TaskID, _, _ map[string]string, _ storage.TargetState) error {
+	r.record("start " + id.String())
+	return nil
+}
+
+func (r *recordingRuntime) StopTasks(_ context.Context, ids ...storage.TaskID) error {
+	for _, id := range ids {
+		r.record("stop " + id.String())
+	}
+	return nil
+}
+
+// Work starts only once the worker has read the config topic exactly to
+// the assignment's offset; revoked work stops and the worker rejoins; the
+// leader removes the statuses of deleted connectors.
+func TestAssignmentsStartWorkAtTheirConfigOffset(t *testing.T) {
+	h, configs, statuses := testHerder(t)
+	rt := &recordingRuntime{}
+	h.rt = rt
+	go h.writer.run()
+	ctx := context.Background()
+	if err := configs.PutConnectorConfig(ctx, "c", map[string]string{"connector.class": "X"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := configs.PutTaskConfigs(ctx, "c", []map[string]string{{"t": "0"}, {"t": "1"}}); err != nil {
+		t.Fatal(err)
+	}
+	offset := configs.Snapshot().Offset
+	tasks := []group.TaskID{{Connector: "c", Task: 0}, {Connector: "c", Task: 1}}
+	drainMember(h)
+
+	// The assignment was computed at a config offset this worker has not
+	// reached: nothing starts, the worker rejoins.
+	h.onAssigned(&group.Assigned{Generation: 3, Version: 2, Assignment: group.Assignment{ConfigOffset: offset + 1},
+		Connectors: []string{"c"}, Tasks: tasks})
+	if h.completeRebalance() {
+		t.Fatal("work started behind the assignment's config offset")
+	}
+	if got := rt.take(); len(got) != 0 {
+		t.Fatalf("started %v", got)
+	}
+	if !h.member.RejoinPending() {
+		t.Fatal("no rejoin requested")
+	}
+
+	h.onAssigned(&group.Assigned{Generation: 4, Version: 2, Assignment: group.Assignment{ConfigOffset: offset},
+		Connectors: []string{"c"}, Tasks: tasks})
+	if !h.completeRebalance() || !h.Ready() {
+		t.Fatal("work did not start at the assignment's offset")
+	}
+	if got, want := rt.take(), []string{"start c STARTED", "start c-0", "start c-1"}; !slices.Equal(got, want) {
+		t.Fatalf("started %v, want %v", got, want)
+	}
+	if h.generation.Load() != 4 {
+		t.Fatalf("generation %d", h.generation.Load())
+	}
+
+	// Task 1 is revoked: it stops, and the worker rejoins so it can be
+	// placed elsewhere. Statuses of a deleted connector are tombstoned by
+	// the leader.
+	if err := statuses.PutConnector(ctx, "gone", storage.Status{State: storage.StateUnassigned, WorkerID: "w2:8083"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := statuses.PutTask(ctx, storage.TaskID{Connector: "gone", Task: 0}, storage.Status{State: storage.StateUnassigned, WorkerID: "w2:8083"}); err != nil {
+		t.Fatal(err)
+	}
+	drainMember(h)
+	h.onAssigned(&group.Assigned{Generation: 5, Version: 2, IsLeader: true,
+		Assignment: group.Assignment{ConfigOffset: offset, RevokedTasks: tasks[1:]},
+		Connectors: []string{"c"}, Tasks: tasks[:1]})
+	if got, want := rt.take(), []string{"stop c-1"}; !slices.Equal(got, want) {
+		t.Fatalf("revocation did %v, want %v", got, want)
+	}
+	if h.completeRebalance() {
+		t.Fatal("a revocation must be followed by a rejoin")
+	}
+	if !h.member.RejoinPending() {
+		t.Fatal("no rejoin after the revocation")
+	}
+	if got := rt.take(); len(got) != 0 {
+		t.Fatalf("revoked work restarted: %v", got)
+	}
+	if err := h.writer.flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := statuses.Connector("gone"); ok {
+		t.Fatal("the deleted connector's status is still there")
+	}
+	if _, ok := statuses.Task(storage.TaskID{Connector: "gone", Task: 0}); ok {
+		t.Fatal("the deleted connector's task status is still there")
+	}
+	h.writer.close(ctx)
 }
