@@ -15,6 +15,8 @@ import (
 	"github.com/kafka-connect-go/connect/connector/file"
 	"github.com/kafka-connect-go/connect/connector/plugin"
 	"github.com/kafka-connect-go/connect/connector/provider"
+	"github.com/kafka-connect-go/connect/transforms"
+	"github.com/kafka-connect-go/connect/transforms/predicates"
 )
 
 // KafkaVersion is the Kafka Connect version whose REST API, configs and
@@ -38,6 +40,7 @@ func Registry(logger *slog.Logger) *plugin.Registry {
 			Config: elasticsearch.ConfigDef(), New: func() any { return elasticsearch.New() }},
 	)
 	registerConverters(r)
+	registerTransforms(r)
 	r.MustRegister(
 		plugin.Plugin{Kind: plugin.ConfigProvider, Class: provider.FileClass, Version: KafkaVersion,
 			Config: provider.FileConfigDef(), New: func() any { return provider.NewFile(logger) }},
@@ -90,6 +93,23 @@ func registerConverters(r *plugin.Registry) {
 			plugin.Plugin{Kind: plugin.HeaderConverter, Class: n.class, Version: KafkaVersion,
 				Config: converter.NumberConverterConfigDef(), New: n.newHeader},
 		)
+	}
+}
+
+// registerTransforms registers every transformation and predicate that
+// ships with Kafka Connect under its Java class name. The registry derives
+// the short aliases Kafka accepts (RegexRouter, Filter, TopicNameMatches);
+// the nested $Key and $Value classes all have the simple names Key and
+// Value, which are ambiguous, so they resolve only by their full names, as
+// in Java.
+func registerTransforms(r *plugin.Registry) {
+	for _, c := range transforms.Classes() {
+		r.MustRegister(plugin.Plugin{Kind: plugin.Transformation, Class: c.Name, Version: KafkaVersion,
+			Config: c.Config(), New: func() any { return c.New() }})
+	}
+	for _, c := range predicates.Classes() {
+		r.MustRegister(plugin.Plugin{Kind: plugin.Predicate, Class: c.Name, Version: KafkaVersion,
+			Config: c.Config(), New: func() any { return c.New() }})
 	}
 }
 

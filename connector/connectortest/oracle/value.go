@@ -490,6 +490,11 @@ func buildStruct(fields any, s *data.Schema) (*data.Struct, error) {
 		if err != nil {
 			return nil, fmt.Errorf("field %q: %w", m.key, err)
 		}
+		if v == nil && f != nil {
+			// Java prints unset fields as null; a nil slot is unset here
+			// too, and Put would refuse nil for a required field.
+			continue
+		}
 		if err := st.Put(m.key, v); err != nil {
 			return nil, err
 		}
