@@ -26,10 +26,10 @@ func TestTransformAndPredicateNames(t *testing.T) {
 		"TimestampRouter": {plugin.Transformation, tp + "TimestampRouter"}, "ValueToKey": {plugin.Transformation, tp + "ValueToKey"},
 		tp + "Cast$Value": {plugin.Transformation, tp + "Cast$Value"}, tp + "InsertField$Key": {plugin.Transformation, tp + "InsertField$Key"},
 		" " + tp + "ReplaceField$Value ": {plugin.Transformation, tp + "ReplaceField$Value"},
-		"TopicNameMatches":  {plugin.Predicate, pp + "TopicNameMatches"},
-		"HasHeaderKey":      {plugin.Predicate, pp + "HasHeaderKey"},
-		"RecordIsTombstone": {plugin.Predicate, pp + "RecordIsTombstone"},
-		pp + "HasHeaderKey": {plugin.Predicate, pp + "HasHeaderKey"},
+		"TopicNameMatches":               {plugin.Predicate, pp + "TopicNameMatches"},
+		"HasHeaderKey":                   {plugin.Predicate, pp + "HasHeaderKey"},
+		"RecordIsTombstone":              {plugin.Predicate, pp + "RecordIsTombstone"},
+		pp + "HasHeaderKey":              {plugin.Predicate, pp + "HasHeaderKey"},
 	}
 	for name, want := range found {
 		p, err := r.Lookup(name, want.kind)
