@@ -655,8 +655,9 @@ func (w *Worker) buildTask(id storage.TaskID, cc *connectorConfig, taskProps map
 			KeyConverterClass: conv.keyClass, ValueConverterClass: conv.valueClass, HeaderConverterClass: conv.headerClass,
 			Transforms: tr, RawJSONValues: raw, Tolerance: op,
 			ErrantRecordReporting: cc.logErrors || cc.dlqTopic != "",
-			CommitInterval:        w.cfg.OffsetFlushInterval, MaxPollRecords: cs.maxPollRecords,
-			StartPaused: paused, Listener: listener, TopicUsed: topicUsed, Logger: log,
+			CommitInterval:        w.cfg.OffsetFlushInterval, CommitTimeout: w.cfg.OffsetFlushTimeout,
+			MaxPollRecords: cs.maxPollRecords,
+			StartPaused:    paused, Listener: listener, TopicUsed: topicUsed, Logger: log,
 		})
 		if err != nil {
 			return fail(err)

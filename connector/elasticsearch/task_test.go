@@ -559,6 +559,43 @@ func TestPreCommitNeverPassesUnacknowledged(t *testing.T) {
 	}
 }
 
+// TestPreCommitDuringOutage: the runtime bounds each commit
+// (offset.flush.timeout.ms, or a share of the rebalance timeout when
+// partitions are revoked). While Humio answers 503, PreCommit must answer
+// that deadline promptly with the offsets Humio acknowledged, without an
+// error and without failing the task, and carry on once Humio is back.
+func TestPreCommitDuringOutage(t *testing.T) {
+	srv, url := startHumio(t, humiotest.Config{})
+	r := startTask(t, props(url, keyBatchSize, "10", keyMaxRetries, "1000"), nil)
+	put(t, r, events("logs", 0, 0, 10))
+	if got := preCommit(t, r); got[tp0] != 10 {
+		t.Fatalf("offsets %v", got)
+	}
+	srv.FailFor(http.StatusServiceUnavailable, time.Hour)
+	put(t, r, events("logs", 0, 10, 10))
+	put(t, r, events("logs", 1, 0, 5))
+	for range 2 {
+		ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
+		began := time.Now()
+		got, err := r.task.PreCommit(ctx, nil)
+		cancel()
+		_, has1 := got[tp1]
+		if took := time.Since(began); err != nil || got[tp0] != 10 || has1 || took > 2*time.Second {
+			t.Fatalf("during the outage: %v, %v after %v; want logs-0 at 10, nothing of logs-1, within the deadline", got, err, took)
+		}
+	}
+	if srv.Stats().Failed == 0 {
+		t.Fatal("the outage never happened")
+	}
+	srv.ClearFaults()
+	if got := preCommit(t, r); got[tp0] != 20 || got[tp1] != 5 {
+		t.Fatalf("after the outage: %v", got)
+	}
+	if got := stored(t, srv); len(got) != 25 {
+		t.Fatalf("stored %d events, want 25 (each once)", len(got))
+	}
+}
+
 func TestFlushSynchronously(t *testing.T) {
 	srv, url := startHumio(t, humiotest.Config{})
 	r := startTask(t, props(url, keyFlushSynchronously, "true"), nil)

@@ -23,6 +23,13 @@
 // what the task acknowledged, capped at what was delivered. Records a
 // transformation dropped count as delivered.
 //
+// Each commit gives the task a deadline (see commitTimeouts): a task that
+// writes to a system that stopped answering must not hold the task
+// goroutine, which also serves sarama's rebalance callbacks, past the
+// group's rebalance timeout. A task cut short returns what it acknowledged
+// so far; the rest is committed by a later commit, or read again by the
+// next owner of the partition.
+//
 // # Pausing
 //
 // A partition is paused when the connector is paused, when the task paused
@@ -96,6 +103,13 @@ type Config struct {
 
 	// CommitInterval is offset.flush.interval.ms (default one minute).
 	CommitInterval time.Duration
+	// CommitTimeout is offset.flush.timeout.ms (default five seconds): how
+	// long a periodic or requested commit waits for PreCommit (or Flush)
+	// before it commits what the task acknowledged by then and leaves the
+	// rest to a later attempt, as Java does. Revocation and shutdown
+	// commits get their own bound, derived from the consumer's rebalance
+	// timeout (see commitTimeouts).
+	CommitTimeout time.Duration
 	// MaxPollRecords bounds a Put batch (max.poll.records, default 500).
 	MaxPollRecords int
 	// StartPaused starts the task with its partitions paused.
@@ -146,6 +160,9 @@ type Task struct {
 	retry     *retryBackoff
 	listened  int // 0 none, 1 running, 2 paused: what the listener was last told
 	buf       batch
+
+	// periodicTimeout and closingTimeout bound commits (commitTimeouts).
+	periodicTimeout, closingTimeout time.Duration
 }
 
 type eventKind uint8
@@ -183,6 +200,9 @@ func New(cfg Config) (*Task, error) {
 	if cfg.CommitInterval <= 0 {
 		cfg.CommitInterval = time.Minute
 	}
+	if cfg.CommitTimeout <= 0 {
+		cfg.CommitTimeout = 5 * time.Second
+	}
 	if cfg.MaxPollRecords <= 0 {
 		cfg.MaxPollRecords = 500
 	}
@@ -209,7 +229,33 @@ func New(cfg Config) (*Task, error) {
 		retry:     newRetryBackoff(),
 	}
 	t.pause.init(cfg.StartPaused)
+	t.periodicTimeout, t.closingTimeout = commitTimeouts(cfg.CommitTimeout, cfg.Client.Consumer.Group.Rebalance.Timeout)
 	return t, nil
+}
+
+// commitTimeouts returns how long a periodic (or requested) commit and a
+// closing commit (revocation, shutdown) may wait for the task.
+//
+// Once a rebalance starts, the group coordinator waits the consumer's
+// rebalance timeout (max.poll.interval.ms) for every member to rejoin; a
+// member that comes later is dropped from the group and its commits fail.
+// Sarama rejoins only after Cleanup returned, and Cleanup waits for the
+// task goroutine: first for a periodic commit that may have just begun,
+// then for the revocation commit. Together the two get at most half the
+// rebalance timeout; the other half is for a heartbeat to notice the
+// rebalance and for the rejoin. A periodic commit gets offset.flush.timeout.ms
+// (at most a quarter of the rebalance timeout): giving up costs nothing, a
+// later commit carries on. The closing commit is the last chance to commit
+// before another member reads the partitions again, so it gets the rest of
+// the half. With Java's defaults (5 s, 5 min) that is 5 s and 145 s; a
+// shutdown is cut shorter by task.shutdown.graceful.timeout.ms, which ends
+// Run's context.
+func commitTimeouts(commitTimeout, rebalanceTimeout time.Duration) (periodic, closing time.Duration) {
+	if rebalanceTimeout <= 0 {
+		rebalanceTimeout = time.Minute // sarama's default
+	}
+	periodic = min(commitTimeout, rebalanceTimeout/4)
+	return periodic, rebalanceTimeout/2 - periodic
 }
 
 // Stop asks the task to stop gracefully: stop consuming, flush, commit,
@@ -677,9 +723,12 @@ func (t *Task) revoke(ctx context.Context) error {
 
 // commit calls PreCommit (or Flush) with the delivered offsets of tps and
 // commits what the task acknowledged. When closing, the partitions are
-// closed before the commit, as Java does. A failed PreCommit or Flush is
-// not fatal: the offsets stay uncommitted and, unless closing, consumption
-// rewinds to the last commit so nothing unacknowledged is skipped.
+// closed before the commit, as Java does. The call is bounded by
+// commitTimeouts. A failed PreCommit or Flush is not fatal: the offsets
+// stay uncommitted and, unless closing or cut short by the deadline,
+// consumption rewinds to the last commit so nothing unacknowledged is
+// skipped. A call cut short by the deadline needs no rewind: the task
+// still holds the records, and a later commit covers them.
 func (t *Task) commit(ctx context.Context, closing bool, tps []connector.TopicPartition) error {
 	if t.session == nil {
 		return nil
@@ -690,15 +739,23 @@ func (t *Task) commit(ctx context.Context, closing bool, tps []connector.TopicPa
 			offsets[tp] = off
 		}
 	}
+	limit := t.periodicTimeout
+	if closing {
+		limit = t.closingTimeout
+	}
 	var acked map[connector.TopicPartition]int64
 	var err error
+	timedOut := false
 	if len(offsets) > 0 {
+		cctx, cancel := context.WithTimeout(ctx, limit)
 		if pc, ok := t.cfg.Task.(connector.PreCommitter); ok {
-			acked, err = pc.PreCommit(ctx, copyOffsets(offsets))
+			acked, err = pc.PreCommit(cctx, copyOffsets(offsets))
 		} else {
-			err = t.cfg.Task.Flush(ctx, copyOffsets(offsets))
+			err = t.cfg.Task.Flush(cctx, copyOffsets(offsets))
 			acked = offsets
 		}
+		timedOut = cctx.Err() != nil && ctx.Err() == nil
+		cancel()
 	}
 	if closing {
 		if pa, ok := t.cfg.Task.(connector.PartitionAware); ok && len(tps) > 0 {
@@ -708,13 +765,23 @@ func (t *Task) commit(ctx context.Context, closing bool, tps []connector.TopicPa
 		}
 	}
 	if err != nil {
-		if closing || ctx.Err() != nil {
+		switch {
+		case timedOut && closing:
+			t.log.Warn("offset commit timed out during close; the next owner reads the uncommitted records again",
+				"timeout", limit, "error", err)
+		case timedOut:
+			t.log.Warn("offset commit timed out; a later commit will cover these records (offset.flush.timeout.ms)",
+				"timeout", limit, "error", err)
+		case closing || ctx.Err() != nil:
 			t.log.Warn("offset commit failed during close", "error", err)
-			return nil
+		default:
+			t.log.Error("offset commit failed, rewinding to last committed offsets", "error", err)
+			t.rewind(offsets)
 		}
-		t.log.Error("offset commit failed, rewinding to last committed offsets", "error", err)
-		t.rewind(offsets)
 		return nil
+	}
+	if timedOut {
+		t.log.Info("offset commit cut short; committing what the task acknowledged", "timeout", limit, "closing", closing)
 	}
 	n := 0
 	for tp, off := range acked {

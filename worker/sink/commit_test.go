@@ -1,0 +1,251 @@
+package sink
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/kafka-connect-go/connect/connector"
+)
+
+// stalledTask is a PreCommitter writing to a destination that stopped
+// answering: while stalled, PreCommit waits until its context ends, then
+// answers as a task tracking acknowledgements does, with the part that was
+// acknowledged (at most ackedUpTo per partition) or, with failOnTimeout,
+// with the context's error. It records the deadline of every call.
+type stalledTask struct {
+	*recordingTask
+	mu            sync.Mutex
+	stalled       bool
+	ackedUpTo     int64
+	failOnTimeout bool
+	deadlines     []time.Duration // time left until ctx's deadline when each call began
+	calls         int
+}
+
+func (s *stalledTask) set(stalled bool, ackedUpTo int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stalled, s.ackedUpTo = stalled, ackedUpTo
+}
+
+func (s *stalledTask) PreCommit(ctx context.Context, offsets map[connector.TopicPartition]int64) (map[connector.TopicPartition]int64, error) {
+	s.mu.Lock()
+	s.calls++
+	dl, ok := ctx.Deadline()
+	left := time.Duration(-1) // no deadline
+	if ok {
+		left = time.Until(dl)
+	}
+	s.deadlines = append(s.deadlines, left)
+	stalled, upTo, fail := s.stalled, s.ackedUpTo, s.failOnTimeout
+	s.mu.Unlock()
+	if stalled {
+		<-ctx.Done()
+		if fail {
+			return nil, fmt.Errorf("3 records not acknowledged: %w", ctx.Err())
+		}
+	}
+	out := map[connector.TopicPartition]int64{}
+	for tp, off := range offsets {
+		out[tp] = min(off, upTo)
+	}
+	return out, nil
+}
+
+func (s *stalledTask) maxDeadline() (time.Duration, int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	longest := time.Duration(0)
+	for _, d := range s.deadlines {
+		if d < 0 {
+			return d, s.calls
+		}
+		longest = max(longest, d)
+	}
+	return longest, s.calls
+}
+
+func TestCommitTimeouts(t *testing.T) {
+	for _, c := range []struct {
+		commit, rebalance, periodic, closing time.Duration
+	}{
+		{5 * time.Second, 5 * time.Minute, 5 * time.Second, 145 * time.Second}, // Java's defaults
+		{time.Minute, 5 * time.Minute, time.Minute, 90 * time.Second},
+		{time.Minute, 8 * time.Second, 2 * time.Second, 2 * time.Second}, // capped by a short rebalance timeout
+		{5 * time.Second, 0, 5 * time.Second, 25 * time.Second},          // sarama's default rebalance timeout
+	} {
+		p, cl := commitTimeouts(c.commit, c.rebalance)
+		if p != c.periodic || cl != c.closing {
+			t.Errorf("commitTimeouts(%v, %v) = %v, %v; want %v, %v", c.commit, c.rebalance, p, cl, c.periodic, c.closing)
+		}
+	}
+}
+
+// A periodic commit waits at most offset.flush.timeout.ms for a stalled
+// task, then commits what the task acknowledged by then; a task that
+// answers the deadline with an error commits nothing, and neither case
+// rewinds (records are delivered once) or fails the task.
+func TestPeriodicCommitDeadline(t *testing.T) {
+	for _, failOnTimeout := range []bool{false, true} {
+		t.Run(fmt.Sprintf("error=%v", failOnTimeout), func(t *testing.T) {
+			addrs := cluster(t, 1, "stall")
+			produce(t, addrs, "stall", 0, values("v", 100)...)
+			st := &stalledTask{recordingTask: &recordingTask{}, stalled: true, ackedUpTo: 60, failOnTimeout: failOnTimeout}
+			cfg := baseConfig(addrs, st, "stall")
+			cfg.CommitTimeout = 300 * time.Millisecond
+			r := start(t, cfg)
+			waitFor(t, 30*time.Second, func() error {
+				if n := st.count(); n != 100 {
+					return fmt.Errorf("%d delivered", n)
+				}
+				if _, calls := st.maxDeadline(); calls < 3 {
+					return fmt.Errorf("%d commits so far", calls)
+				}
+				return nil
+			})
+			want := int64(60)
+			if failOnTimeout {
+				want = 0
+			}
+			waitFor(t, 10*time.Second, func() error {
+				if got := committed(t, addrs, "connect-test", "stall", 1)[0]; got != want {
+					return fmt.Errorf("committed %d, want %d", got, want)
+				}
+				return nil
+			})
+			if d, _ := st.maxDeadline(); d < 0 || d > cfg.CommitTimeout {
+				t.Fatalf("PreCommit got %v to answer, want at most offset.flush.timeout.ms %v", d, cfg.CommitTimeout)
+			}
+			// Destination back: everything is acknowledged and committed.
+			st.set(false, 100)
+			waitFor(t, 10*time.Second, func() error {
+				if got := committed(t, addrs, "connect-test", "stall", 1)[0]; got != 100 {
+					return fmt.Errorf("committed %d", got)
+				}
+				return nil
+			})
+			if err := r.stopAndWait(t); err != nil {
+				t.Fatal(err)
+			}
+			if got := st.values(); !slices.Equal(got, values("v", 100)) {
+				t.Fatalf("%d records delivered; a timed-out commit must not rewind", len(got))
+			}
+		})
+	}
+}
+
+// A revocation while the destination does not answer: the closing commit
+// is bounded (a fraction of the rebalance timeout), so the member rejoins
+// in time and keeps partitions, instead of being dropped from the group
+// while its task goroutine waits. What it acknowledged is committed; what
+// it did not is read again by the new owner. A shutdown while stalled is
+// bounded the same way.
+func TestRevocationCommitIsBounded(t *testing.T) {
+	const parts, perPart, acked = 4, 50, 20
+	addrs := cluster(t, parts, "rv")
+	for p := int32(0); p < parts; p++ {
+		produce(t, addrs, "rv", p, values(fmt.Sprintf("p%d-", p), perPart)...)
+	}
+	const rebalance = 4 * time.Second
+	configure := func(cfg Config) Config {
+		cfg.Client.Consumer.Group.Rebalance.Timeout = rebalance
+		cfg.CommitTimeout = 200 * time.Millisecond
+		return cfg
+	}
+	periodic, closing := commitTimeouts(200*time.Millisecond, rebalance)
+
+	t1 := &stalledTask{recordingTask: &recordingTask{}, stalled: true, ackedUpTo: acked}
+	r1 := start(t, configure(baseConfig(addrs, t1, "rv")))
+	waitFor(t, 30*time.Second, func() error {
+		if n := t1.count(); n != parts*perPart {
+			return fmt.Errorf("%d delivered to task 1", n)
+		}
+		got := committed(t, addrs, "connect-test", "rv", parts)
+		for p := int32(0); p < parts; p++ {
+			if got[p] != acked {
+				return fmt.Errorf("committed %v", got)
+			}
+		}
+		return nil
+	})
+
+	t2 := &recordingTask{}
+	cfg2 := configure(baseConfig(addrs, t2, "rv"))
+	cfg2.TaskID = 1
+	cfg2.Client.ClientID = "connector-consumer-test-1"
+	began := time.Now()
+	r2 := start(t, cfg2)
+	// Both members end up with partitions: task 1 answered the revocation
+	// in time and rejoined.
+	owns := func(rt *recordingTask) int {
+		rt.mu.Lock()
+		defer rt.mu.Unlock()
+		if len(rt.opened) == 0 || len(rt.closed) >= len(rt.opened) {
+			return 0
+		}
+		return len(rt.opened[len(rt.opened)-1])
+	}
+	waitFor(t, 20*time.Second, func() error {
+		if n1, n2 := owns(t1.recordingTask), owns(t2); n1 == 0 || n2 == 0 || n1+n2 != parts {
+			return fmt.Errorf("task 1 owns %d partitions, task 2 %d", n1, n2)
+		}
+		return nil
+	})
+	t.Logf("rebalance with a stalled task took %v (rebalance timeout %v, closing commit bound %v)",
+		time.Since(began).Round(time.Millisecond), rebalance, closing)
+	if d, _ := t1.maxDeadline(); d < 0 || d > max(periodic, closing) {
+		t.Fatalf("PreCommit got %v to answer, want at most %v", d, closing)
+	}
+	// The new owner reads again from the acknowledged offset: nothing the
+	// stalled task had not acknowledged is skipped.
+	var firsts map[int32]int64
+	waitFor(t, 10*time.Second, func() error {
+		firsts = firstOffsets(t2)
+		if owned := owns(t2); len(firsts) < owned {
+			return fmt.Errorf("task 2 received records of %d of its %d partitions", len(firsts), owned)
+		}
+		return nil
+	})
+	for p, off := range firsts {
+		if off != acked {
+			t.Fatalf("task 2 started partition %d at offset %d, want %d (the acknowledged offset)", p, off, acked)
+		}
+	}
+
+	// Shutdown while stalled: bounded too, and the acknowledged part is
+	// committed.
+	stopBegan := time.Now()
+	if err := r1.stopAndWait(t); err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(stopBegan); took > closing+3*time.Second {
+		t.Fatalf("stopping a stalled task took %v, want about the closing bound %v", took, closing)
+	}
+	if err := r2.stopAndWait(t); err != nil {
+		t.Fatal(err)
+	}
+	got := committed(t, addrs, "connect-test", "rv", parts)
+	for p := int32(0); p < parts; p++ {
+		if got[p] < acked {
+			t.Fatalf("committed %v went back below the acknowledged %d", got, acked)
+		}
+	}
+}
+
+// firstOffsets returns the offset of the first record a task received
+// from each partition.
+func firstOffsets(rt *recordingTask) map[int32]int64 {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	out := map[int32]int64{}
+	for _, rec := range rt.records {
+		if _, ok := out[rec.Partition]; !ok {
+			out[rec.Partition] = rec.KafkaOffset
+		}
+	}
+	return out
+}
