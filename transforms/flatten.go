@@ -84,36 +84,38 @@ func (t *Flatten) Apply(r *connector.Record) (*connector.Record, error) {
 	return t.side.with(r, updated, out), nil
 }
 
-func (t *Flatten) flattenMap(m any, prefix string, out map[string]any) (err error) {
-	data.RangeMap(m, func(k, v any) bool {
-		key, ok := k.(string)
+// flattenMap puts the flattened entries of m into out. Entries are visited
+// in the order a Java HashMap of them iterates, so that when two paths
+// flatten to one name the same one wins as in Kafka (the later one).
+func (t *Flatten) flattenMap(m any, prefix string, out map[string]any) error {
+	for _, e := range data.JavaMapEntries(m) {
+		key, ok := e.Key.(string)
 		if !ok {
 			// Kafka casts every key to a String and fails on others.
-			err = data.Errorf("Flatten transformation does not support map keys of type %s (for field %s).", javaClassOf(k), prefix)
-			return false
+			return data.Errorf("Flatten transformation does not support map keys of type %s (for field %s).", javaClassOf(e.Key), prefix)
 		}
 		name := t.name(prefix, key)
+		v := e.Value
 		if v == nil {
 			out[name] = nil
-			return true
+			continue
 		}
 		typ, known := data.TypeOf(v)
 		if !known {
-			err = data.Errorf("Flatten transformation was passed a value of type %s which is not supported by Connect's data API", javaClassOf(v))
-			return false
+			return data.Errorf("Flatten transformation was passed a value of type %s which is not supported by Connect's data API", javaClassOf(v))
 		}
 		switch typ {
 		case data.TypeMap:
-			err = t.flattenMap(v, name, out)
-			return err == nil
+			if err := t.flattenMap(v, name, out); err != nil {
+				return err
+			}
 		case data.TypeStruct:
-			err = data.Errorf("Flatten transformation does not support %s for record without schemas (for field %s).", javaClassOf(v), name)
-			return false
+			return data.Errorf("Flatten transformation does not support %s for record without schemas (for field %s).", javaClassOf(v), name)
+		default:
+			out[name] = v
 		}
-		out[name] = v
-		return true
-	})
-	return err
+	}
+	return nil
 }
 
 // flattenSchema adds the flattened fields of a struct schema to b: a field

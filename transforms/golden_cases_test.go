@@ -845,6 +845,7 @@ func timestampConverterCases() []oracle.Request {
 	} {
 		f.smt(v, fmt.Sprintf("parse-%d", i), cfg("target.type", "unix", "format", c.pattern), sv(fmt.Sprintf("%q", c.input)))
 	}
+	f.smt(v, "parse-zone-name", cfg("target.type", "unix", "format", "yyyy-MM-dd HH:mm:ss z"), sv(`"2017-01-03 06:30:01 PST"`))
 	return f.reqs
 }
 

@@ -262,3 +262,45 @@ func TestInputRecordUntouched(t *testing.T) {
 		}
 	}
 }
+
+// The z letter parses UTC, GMT, GMT+hh:mm and numeric offsets; a zone name
+// such as PST (which Java's SimpleDateFormat looks up in the JDK's locale
+// data) does not parse.
+func TestParseZoneNames(t *testing.T) {
+	tr := newTransform(t, "TimestampConverter$Value", map[string]string{"target.type": "unix", "format": "yyyy-MM-dd HH:mm z"})
+	for in, want := range map[string]any{
+		"2017-01-03 06:30 UTC":       int64(1483425000000),
+		"2017-01-03 06:30 utc":       int64(1483425000000),
+		"2017-01-03 06:30 GMT+01:00": int64(1483421400000),
+		"2017-01-03 06:30 -0100":     int64(1483428600000),
+		"2017-01-03 06:30 PST":       nil,
+	} {
+		out, err := tr.Apply(sinkRecord(nil, in))
+		switch {
+		case want == nil && err == nil:
+			t.Errorf("%s: parsed as %v", in, out.Value)
+		case want != nil && (err != nil || out.Value != want):
+			t.Errorf("%s: %v %v, want %v", in, out, err, want)
+		}
+	}
+}
+
+// When two paths of a schemaless value flatten to one name, the one a Java
+// HashMap iterates last wins, as with the maps JsonConverter makes in Kafka;
+// the outcome does not change from run to run.
+func TestFlattenCollisionIsStable(t *testing.T) {
+	tr := newTransform(t, "Flatten$Value", map[string]string{})
+	var first any
+	for i := 0; i < 50; i++ {
+		out, err := tr.Apply(sinkRecord(nil, map[string]any{"a.b": int64(1), "a": map[string]any{"b": int64(2)}, "c": int64(3)}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := out.Value.(map[string]any)["a.b"]
+		if first == nil {
+			first = v
+		} else if v != first {
+			t.Fatalf("run %d: a.b is %v, before %v", i, v, first)
+		}
+	}
+}
