@@ -91,8 +91,7 @@ func (t *Flatten) flattenMap(m any, prefix string, out map[string]any) error {
 	for _, e := range data.JavaMapEntries(m) {
 		key, ok := e.Key.(string)
 		if !ok {
-			// Kafka casts every key to a String and fails on others.
-			return data.Errorf("Flatten transformation does not support map keys of type %s (for field %s).", javaClassOf(e.Key), prefix)
+			return nonStringKey(e.Key)
 		}
 		name := t.name(prefix, key)
 		v := e.Value

@@ -195,6 +195,9 @@ func goldenRequests() map[string][]oracle.Request {
 	}
 }
 
+// intKeyed is a schemaless map with keys that are not strings.
+const intKeyed = `{"map":[[{"int32":1},"one"],["a",{"int64":2}]]}`
+
 const someHeaders = `[{"key":"h1","schema":{"type":"string"},"value":{"string":"one"}},{"key":"h2","schema":{"type":"int8"},"value":{"int8":2}}]`
 
 func castCases() []oracle.Request {
@@ -319,6 +322,8 @@ func castCases() []oracle.Request {
 	f.smt("Cast$Key", "schema-struct-key", cfg("spec", "k:string"),
 		sv(`{"v":1}`).withKey(structOf("", "k", sInt64), `{"k":9}`))
 	f.smt(v, "source-record", cfg("spec", "string"), sv("5").asSource(-1).noTimestamp())
+	f.smt(v, "schemaless-int-keys", cfg("spec", "a:string"), sv(intKeyed))
+	f.smt(v, "schemaless-struct-whole", cfg("spec", "string"), sv(`{"struct":{"a":1},"schema":`+structOf("", "a", sInt32)+`}`))
 	return f.reqs
 }
 
@@ -371,6 +376,7 @@ func extractFieldCases() []oracle.Request {
 	f.smt(v, "schemaless-v2-escaped", cfg("field", "x.`y\\`.z`", "field.syntax.version", "V2"), sv(`{"x":{"y`+"`"+`.z":7}}`))
 	f.smt(v, "schemaless-v2-trailing-dots", cfg("field", "a..", "field.syntax.version", "V2"), sv(`{"a":{"":{"":3}}}`))
 	f.smt(v, "schemaless-v2-list", cfg("field", "l", "field.syntax.version", "V2"), sv(`{"l":[1,{"a":2}]}`))
+	f.smt(v, "schemaless-int-keys", cfg("field", "a"), sv(intKeyed))
 
 	magic := structOf("", "magic", sInt32, "other", sString)
 	f.smt(k, "schema", cfg("field", "magic"), sv(`{"a":1}`).withKey(magic, `{"magic":42,"other":"x"}`))
@@ -425,6 +431,7 @@ func flattenCases() []oracle.Request {
 	f.smt(v, "schemaless-struct-inside", cfg(), sv(`{"s":{"struct":{"a":1},"schema":`+structOf("", "a", sInt32)+`}}`))
 	f.smt(v, "schemaless-date-inside", cfg(), sv(`{"d":{"date":0}}`))
 	f.smt(v, "schemaless-decimal-inside", cfg(), sv(`{"d":{"decimal":"1.5"}}`))
+	f.smt(v, "schemaless-int-keys", cfg(), sv(`{"map":[[{"int32":1},"one"]]}`))
 
 	inner := structOf("", "int8", sInt8, "int64", sInt64, "string", sString, "bytes", sBytes, "ts", sTimestamp, "arr", sArrInt32)
 	twoLevels := structOf(`,"name":"Outer","version":1,"doc":"outer doc"`, "A", structOf("", "B", inner), "top", sInt32)
@@ -473,6 +480,7 @@ func headerFromCases() []oracle.Request {
 	f.smt(v, "schemaless-tombstone-move", cfg("fields", "a", "headers", "h", "operation", "move"), sv(""))
 	f.smt(v, "schemaless-not-map", cfg("fields", "a", "headers", "h", "operation", "copy"), sv("7"))
 	f.smt(k, "schemaless-key", cfg("fields", "id", "headers", "key-id", "operation", "move"), sv("1").withKey("", `{"id":3,"x":4}`))
+	f.smt(v, "schemaless-int-keys", cfg("fields", "a", "headers", "h", "operation", "move"), sv(intKeyed))
 
 	sch := structOf(`,"name":"Rec","version":2`, "field1", sString, "field2", sString, "n", `{"type":"int32","optional":true,"default":9}`)
 	sval := `{"field1":"field1-value","field2":"field2-value","n":null}`
@@ -535,6 +543,7 @@ func insertFieldCases() []oracle.Request {
 	f.smt(v, "schemaless-static-trimmed", cfg("static.field", " s ", "static.value", "  v  "), sv(`{}`))
 	f.smt(k, "schemaless-key", cfg("topic.field", "t"), sv("1").withKey("", `{"id":1}`))
 	f.smt(k, "schemaless-null-key", cfg("topic.field", "t"), sv("1"))
+	f.smt(v, "schemaless-int-keys", cfg("topic.field", "t"), sv(intKeyed))
 
 	sch := structOf(`,"name":"name","version":1,"doc":"doc"`, "magic", `{"type":"int64","optional":true,"default":42}`)
 	f.smt(v, "schema", all, tv(sch, `{"magic":42}`).at(789))
@@ -607,6 +616,7 @@ func maskFieldCases() []oracle.Request {
 	f.smt(v, "schemaless-tombstone", cfg("fields", "a"), sv(""))
 	f.smt(v, "schemaless-not-map", cfg("fields", "a"), sv(`"x"`))
 	f.smt(k, "schemaless-key", cfg("fields", "id"), sv("1").withKey("", `{"id":"secret","x":1}`))
+	f.smt(v, "schemaless-int-keys", cfg("fields", "a"), sv(intKeyed))
 
 	sch := structOf(`,"name":"Masked"`, "magic", sInt32, "bool", sBool, "byte", sInt8, "int", sInt32, "long", sInt64,
 		"float", sFloat32, "double", sFloat64, "string", sString, "date", sDate, "time", sTime, "ts", sTimestamp,
@@ -686,6 +696,7 @@ func replaceFieldCases() []oracle.Request {
 	f.smt(v, "schemaless-whitelist", cfg("whitelist", "abc"), sv(val))
 	f.smt(v, "schemaless-exclude-over-blacklist", cfg("exclude", "abc", "blacklist", "dont"), sv(val))
 	f.smt(k, "schemaless-key", cfg("exclude", "x"), sv("1").withKey("", `{"x":1,"y":2}`))
+	f.smt(v, "schemaless-int-keys-exclude", cfg("exclude", "a"), sv(intKeyed))
 
 	sch := structOf(`,"name":"R","version":1`, "dont", sString, "abc", sInt32, "foo", sBool, "etc", sString,
 		"opt", `{"type":"string","optional":true,"default":"dflt"}`)
@@ -780,6 +791,7 @@ func timestampConverterCases() []oracle.Request {
 	f.smt(v, "schemaless-field-not-map", cfg("target.type", "Timestamp", "field", "ts"), sv("5"))
 	f.smt(v, "schemaless-field-tombstone", cfg("target.type", "Timestamp", "field", "ts"), sv(""))
 	f.smt(k, "schemaless-key", cfg("target.type", "Date"), sv("1").withKey("", fmt.Sprint(testTS)))
+	f.smt(v, "schemaless-field-int-keys", cfg("target.type", "Date", "field", "a"), sv(intKeyed))
 
 	// With a schema, whole value.
 	for _, target := range []string{"string", "unix", "Date", "Time", "Timestamp"} {
@@ -885,6 +897,7 @@ func valueToKeyCases() []oracle.Request {
 	f.smt(c, "schemaless-tombstone", cfg("fields", "a"), sv(""))
 	f.smt(c, "schemaless-not-map", cfg("fields", "a"), sv("[1]"))
 	f.smt(c, "schemaless-repeated", cfg("fields", "a,a"), sv(`{"a":1}`))
+	f.smt(c, "schemaless-int-keys", cfg("fields", "a"), sv(intKeyed))
 	sch := structOf(`,"name":"V"`, "a", sInt32, "b", sInt32, "c", sInt32, "d", `{"type":"int32","optional":true,"default":4}`)
 	sval := `{"a":1,"b":2,"c":3,"d":null}`
 	f.smt(c, "schema", cfg("fields", "b,a"), tv(sch, sval))

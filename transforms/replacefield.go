@@ -142,7 +142,11 @@ func (t *ReplaceField) Apply(r *connector.Record) (*connector.Record, error) {
 		if err := requireMap(value, "field replacement"); err != nil {
 			return nil, err
 		}
-		return t.side.with(r, nil, t.applyMap(value)), nil
+		out, err := t.applyMap(value)
+		if err != nil {
+			return nil, err
+		}
+		return t.side.with(r, nil, out), nil
 	}
 	st, err := requireStruct(value, "field replacement")
 	if err != nil {
@@ -180,7 +184,7 @@ func (t *ReplaceField) Apply(r *connector.Record) (*connector.Record, error) {
 	return t.side.with(r, updated, out), nil
 }
 
-func (t *ReplaceField) applyMap(value any) any {
+func (t *ReplaceField) applyMap(value any) (any, error) {
 	if m, ok := value.(map[string]any); ok && len(t.renames) == 0 && len(t.include) == 0 {
 		// Only exclusions: clone the table and delete, cheaper than
 		// inserting every kept entry again.
@@ -188,7 +192,7 @@ func (t *ReplaceField) applyMap(value any) any {
 		for k := range t.exclude {
 			delete(out, k)
 		}
-		return out
+		return out, nil
 	}
 	if m, ok := value.(map[string]any); ok {
 		out := make(map[string]any, len(m))
@@ -202,21 +206,20 @@ func (t *ReplaceField) applyMap(value any) any {
 			}
 			out[name] = v
 		}
-		return out
+		return out, nil
 	}
 	m := value.(map[any]any)
 	out := make(map[any]any, len(m))
 	for k, v := range m {
 		ks, isString := k.(string)
 		if !isString {
-			out[k] = v // only string keys name fields
-			continue
+			return nil, nonStringKey(k)
 		}
 		if t.keep(ks) {
 			out[t.renamed(ks)] = v
 		}
 	}
-	return out
+	return out, nil
 }
 
 // laterInJavaOrder settles two fields renamed onto one name: Kafka keeps

@@ -173,6 +173,12 @@ func requireSinkRecord(r *connector.Record, purpose string) error {
 // javaClassOf is Java's value.getClass() in a message: "class java.lang.Long".
 func javaClassOf(v any) string { return "class " + data.JavaClass(v) }
 
+// nonStringKey is the error for a schemaless map key that is not a string,
+// which cannot name a field (Kafka fails with a ClassCastException).
+func nonStringKey(k any) error {
+	return data.Errorf("Field names must be strings, found map key %s of %s", data.JavaString(k), javaClassOf(k))
+}
+
 // Schemaless maps: the data model has map[string]any, and map[any]any when
 // some key is not a string. Transforms look string keys up in either.
 
