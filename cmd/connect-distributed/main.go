@@ -138,6 +138,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		Registry: reg, Configs: configs, Statuses: statuses, Member: member,
 		WorkerSyncTimeout: d.WorkerSyncTimeout, WorkerUnsyncBackoff: d.WorkerUnsyncBackoff,
 		ScheduledRebalanceMaxDelay: d.ScheduledRebalanceMaxDelay, RebalanceTimeout: d.RebalanceTimeout,
+		TaskShutdownTimeout:    wc.TaskShutdownGracefulTimeout,
 		KeyGenerationAlgorithm: d.InterWorkerKeyGenerationAlgorithm, KeySize: d.InterWorkerKeySize, KeyTTL: d.InterWorkerKeyTTL,
 		SignatureAlgorithm: d.InterWorkerSignatureAlgorithm, VerificationAlgorithms: d.InterWorkerVerificationAlgorithms,
 		SetLoggerLevel: levels.SetLevel, TopicTracking: wc.TopicTrackingEnable,

@@ -74,6 +74,11 @@ type Config struct {
 	// RebalanceTimeout is rebalance.timeout.ms (60 s): how long one join
 	// may block the loop.
 	RebalanceTimeout time.Duration
+	// TaskShutdownTimeout is task.shutdown.graceful.timeout.ms (5 s): the
+	// loop waits this long (and a moment more for the hard stop) for tasks
+	// it stops, then goes on, as Java does, rather than hold the group up
+	// behind a task stuck in a call it cannot interrupt.
+	TaskShutdownTimeout time.Duration
 
 	// KeyGenerationAlgorithm (HmacSHA256), KeySize (bits; 0 for the
 	// algorithm's default) and KeyTTL (1 h) are the inter.worker.key.*
@@ -118,6 +123,7 @@ func (c *Config) setDefaults() error {
 	def(&c.WorkerUnsyncBackoff, 5*time.Minute)
 	def(&c.ScheduledRebalanceMaxDelay, 5*time.Minute)
 	def(&c.RebalanceTimeout, time.Minute)
+	def(&c.TaskShutdownTimeout, 5*time.Second)
 	def(&c.KeyTTL, time.Hour)
 	if c.KeyGenerationAlgorithm == "" {
 		c.KeyGenerationAlgorithm = defaultAlgorithm
@@ -179,6 +185,7 @@ type Herder struct {
 	done       chan struct{}
 	stopErr    error
 	ready      atomic.Bool
+	started    atomic.Bool
 	generation atomic.Int32
 
 	loopState // owned by the loop goroutine
@@ -298,6 +305,7 @@ func (h *Herder) Start(ctx context.Context, rt Runtime, offsets OffsetAdmin) err
 		h.sessionKey = k
 		h.keyExpiration = k.Created.Add(h.cfg.KeyTTL)
 	}
+	h.started.Store(true)
 	h.wg.Go(func() { h.writer.run() })
 	h.wg.Go(h.run)
 	return nil
@@ -314,6 +322,9 @@ func (h *Herder) Stop(ctx context.Context) error {
 		h.mu.Unlock()
 		close(h.stop)
 		h.cancel()
+		if !h.started.Load() {
+			close(h.done) // no loop to wait for
+		}
 	})
 	select {
 	case <-h.done:

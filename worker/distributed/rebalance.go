@@ -295,14 +295,16 @@ func (h *Herder) stopWork(connectors []string, tasks []storage.TaskID) {
 			delete(h.runningTasks, t)
 		}
 	}
-	ctx, cancel := h.opCtx()
-	defer cancel()
 	if len(ts) > 0 {
 		h.log.Info("stopping tasks", "tasks", len(ts))
-		if err := h.rt.StopTasks(ctx, ts...); err != nil {
-			h.log.Warn("tasks did not stop cleanly", "error", err)
+		tctx, tcancel := context.WithTimeout(h.ctx, h.cfg.TaskShutdownTimeout+time.Second)
+		if err := h.rt.StopTasks(tctx, ts...); err != nil {
+			h.log.Warn("tasks did not stop in time; going on without them", "error", err)
 		}
+		tcancel()
 	}
+	ctx, cancel := h.opCtx()
+	defer cancel()
 	for _, c := range connectors {
 		if !h.runningConnectors[c] {
 			continue
