@@ -540,6 +540,7 @@ func TestRESTAPIOnEveryWorker(t *testing.T) {
 		for _, w := range ws {
 			u := w.url + "/connectors/s1/tasks"
 			expectError(t, http.MethodPost, u, `[]`, 400, "Internal request missing required signature")
+			expectError(t, http.MethodPut, w.url+"/connectors/src/fence", "", 400, "Internal request missing required signature")
 			a := httpDo(t, http.MethodPost, u, `[]`, map[string]string{
 				"X-Connect-Authorization": "bm90IGEgc2lnbmF0dXJl", "X-Connect-Request-Signature-Algorithm": "HmacSHA256"})
 			if a.status != 403 || !strings.Contains(string(a.body), "Internal request contained invalid signature.") {
@@ -551,6 +552,35 @@ func TestRESTAPIOnEveryWorker(t *testing.T) {
 				t.Fatalf("unaccepted algorithm: %d %s", a.status, a.body)
 			}
 		}
+	})
+
+	t.Run("initial state", func(t *testing.T) {
+		call(t, http.MethodPost, ws[2].url+"/connectors", fmt.Sprintf(`{"name":"p1","initial_state":"PAUSED","config":%s}`,
+			sinkCfg("p1", c.file("p1.txt"), 1)), http.StatusCreated, nil)
+		call(t, http.MethodPost, ws[1].url+"/connectors", fmt.Sprintf(`{"name":"x1","initial_state":"stopped","config":%s}`,
+			sinkCfg("x1", c.file("x1.txt"), 1)), http.StatusCreated, nil)
+		expectError(t, http.MethodPost, ws[0].url+"/connectors", fmt.Sprintf(`{"name":"y1","initial_state":"SLEEPING","config":%s}`,
+			sinkCfg("y1", c.file("y1.txt"), 1)), 400, "initial_state")
+		for name, state := range map[string]string{"p1": "PAUSED", "x1": "STOPPED"} {
+			proctest.WaitFor(t, 30*time.Second, func() error {
+				for _, w := range c.live() {
+					st, err := status(w, name)
+					if err != nil {
+						return err
+					}
+					if st.Connector.State != state || len(st.Tasks) != 0 {
+						return fmt.Errorf("%s as %s sees it: %+v", name, w.id, st)
+					}
+				}
+				return nil
+			})
+		}
+		expect(t, http.MethodPut, ws[0].url+"/connectors/p1/resume", "", 202)
+		expect(t, http.MethodPut, ws[2].url+"/connectors/x1/resume", "", 202)
+		c.waitRunning(60*time.Second, "p1", 1)
+		c.waitRunning(60*time.Second, "x1", 1)
+		expect(t, http.MethodDelete, ws[1].url+"/connectors/p1", "", 204)
+		expect(t, http.MethodDelete, ws[1].url+"/connectors/x1", "", 204)
 	})
 
 	t.Run("topics reset and delete", func(t *testing.T) {
