@@ -17,8 +17,11 @@ lint:
 	$(GO) vet ./...
 	./.ci/lint-imports.sh
 
+# Flags for the quickstart, e.g. make quickstart QUICKSTART_FLAGS=-file
+QUICKSTART_FLAGS ?=
+
 quickstart: build
-	$(BIN)/quickstart
+	$(BIN)/quickstart $(QUICKSTART_FLAGS)
 
 bench:
 	@echo "benchmarks land with the benchmark issue"

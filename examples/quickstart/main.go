@@ -1,25 +1,30 @@
-// Command quickstart runs Kafka Connect's quickstart on a machine with
-// nothing but Go: it starts an embedded Kafka broker (data kept under
-// -dir), a connect-standalone worker, and a pipeline you can watch and
-// drive with curl. `make quickstart` builds and runs it.
+// Command quickstart runs the pipeline of Humio's "Kafka connect" guide on
+// a machine with nothing but Go: an embedded Kafka broker (data kept under
+// -dir), a connect-distributed worker started from the guide's
+// worker.properties (examples/worker.properties), the guide's connector
+// (examples/humio-sink.json) created over the REST API, sample application
+// logs produced to the topic logs, and a local Humio-compatible endpoint
+// receiving them — or a real Humio when HUMIO_URL and HUMIO_TOKEN are set.
+// `make quickstart` builds and runs it; Ctrl-C stops it cleanly.
 //
-// The file pipeline is Kafka's own quickstart: lines appended to
-// <dir>/input.txt travel through the topic connect-test into
-// <dir>/output.txt.
+// With -file it runs Kafka's own file quickstart instead, on a
+// connect-standalone worker: lines appended to <dir>/input.txt travel
+// through the topic connect-test into <dir>/output.txt.
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -29,7 +34,7 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx); err != nil {
+	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "quickstart:", err)
 		os.Exit(1)
 	}
@@ -39,136 +44,83 @@ type options struct {
 	dir        string
 	kafkaPort  int
 	restPort   int
-	sampleRate int
+	humioPort  int
+	rate       int
+	file       bool
+	worker     string
+	connector  string
+	stopWithin time.Duration
 }
 
-func run(ctx context.Context) error {
+func run(ctx context.Context, args []string, out io.Writer) error {
 	var o options
-	flag.StringVar(&o.dir, "dir", "quickstart-data", "folder for the broker's data and the pipeline's files")
-	flag.IntVar(&o.kafkaPort, "kafka-port", 9092, "port of the embedded Kafka broker (0 picks a free one)")
-	flag.IntVar(&o.restPort, "rest-port", 8083, "port of the worker's REST API")
-	flag.IntVar(&o.sampleRate, "lines-per-second", 1, "sample lines appended to the input file per second (0 for none)")
-	flag.Parse()
-
+	fs := flag.NewFlagSet("quickstart", flag.ContinueOnError)
+	fs.StringVar(&o.dir, "dir", "quickstart-data", "folder for the broker's data, the worker's config and log")
+	fs.IntVar(&o.kafkaPort, "kafka-port", 9092, "port of the embedded Kafka broker (0 picks a free one)")
+	fs.IntVar(&o.restPort, "rest-port", 0, "port of the worker's REST API (0: rest.port of the worker.properties; 8083 with -file)")
+	fs.IntVar(&o.humioPort, "humio-port", 8080, "port of the local Humio-compatible endpoint (0 picks a free one)")
+	fs.IntVar(&o.rate, "events-per-second", 10, "sample log events produced per second (lines appended with -file; 0 for none)")
+	fs.BoolVar(&o.file, "file", false, "run Kafka's file quickstart (FileStreamSource -> connect-test -> FileStreamSink) instead")
+	fs.StringVar(&o.worker, "worker", filepath.Join("examples", "worker.properties"), "the worker.properties to start from")
+	fs.StringVar(&o.connector, "connector", filepath.Join("examples", "humio-sink.json"), "the connector JSON to create")
+	fs.DurationVar(&o.stopWithin, "stop-timeout", 60*time.Second, "how long the worker may take to stop before it is killed")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
 	dir, err := filepath.Abs(o.dir)
 	if err != nil {
 		return err
 	}
+	o.dir = dir
 	if err := os.MkdirAll(filepath.Join(dir, "kafka"), 0o755); err != nil {
 		return err
 	}
-	broker, err := startBroker(dir, o.kafkaPort)
-	if err != nil {
-		return err
+	if o.file {
+		return runFile(ctx, o, out)
 	}
-	defer broker.Close()
-	bootstrap := broker.ListenAddrs()[0]
-
-	bin, err := siblingBinary("connect-standalone")
-	if err != nil {
-		return err
-	}
-	input, output := filepath.Join(dir, "input.txt"), filepath.Join(dir, "output.txt")
-	for _, f := range []string{input, output} {
-		fh, err := os.OpenFile(f, os.O_CREATE|os.O_APPEND, 0o644)
-		if err != nil {
-			return err
-		}
-		fh.Close()
-	}
-	files := map[string]string{
-		"worker.properties": fmt.Sprintf(`# The worker of the quickstart: Kafka's connect-standalone.properties,
-# pointed at the embedded broker.
-bootstrap.servers=%s
-key.converter=org.apache.kafka.connect.json.JsonConverter
-value.converter=org.apache.kafka.connect.json.JsonConverter
-key.converter.schemas.enable=true
-value.converter.schemas.enable=true
-offset.storage.file.filename=%s
-offset.flush.interval.ms=1000
-listeners=http://localhost:%d
-`, bootstrap, filepath.Join(dir, "connect.offsets"), o.restPort),
-		"file-source.properties": fmt.Sprintf("name=local-file-source\nconnector.class=FileStreamSource\ntasks.max=1\nfile=%s\ntopic=connect-test\n", input),
-		"file-sink.properties":   fmt.Sprintf("name=local-file-sink\nconnector.class=FileStreamSink\ntasks.max=1\nfile=%s\ntopics=connect-test\n", output),
-	}
-	for name, content := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
-			return err
-		}
-	}
-
-	worker := exec.Command(bin, filepath.Join(dir, "worker.properties"),
-		filepath.Join(dir, "file-source.properties"), filepath.Join(dir, "file-sink.properties"))
-	logFile, err := os.Create(filepath.Join(dir, "worker.log"))
-	if err != nil {
-		return err
-	}
-	defer logFile.Close()
-	worker.Stdout, worker.Stderr = logFile, logFile
-	if err := worker.Start(); err != nil {
-		return fmt.Errorf("starting %s: %w", bin, err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- worker.Wait() }()
-
-	rest := "http://localhost:" + strconv.Itoa(o.restPort)
-	fmt.Printf(`
-Kafka Connect quickstart
-  embedded Kafka broker   %s   (data in %s)
-  connect-standalone      %s   (log in %s)
-
-Lines appended to the input file arrive in the output file through the topic connect-test:
-  echo "hello, connect" >> %s
-  tail -f %s
-
-Ask the worker what runs:
-  curl -s %s/connectors?expand=status
-  curl -s %s/connectors/local-file-sink/status
-  curl -s %s/connector-plugins
-  curl -s -X PUT %s/connectors/local-file-source/pause
-  curl -s -X PUT %s/connectors/local-file-source/resume
-
-Ctrl-C stops the worker (it flushes and commits first) and the broker.
-`, bootstrap, filepath.Join(dir, "kafka"), rest, logFile.Name(), input, output, rest, rest, rest, rest, rest)
-
-	samples := make(chan struct{})
-	go appendSamples(ctx, input, o.sampleRate, samples)
-	var runErr error
-	select {
-	case <-ctx.Done():
-	case err := <-exited:
-		runErr = fmt.Errorf("connect-standalone exited (%v); see %s", err, logFile.Name())
-	}
-	<-samples
-	if runErr == nil {
-		worker.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(60 * time.Second):
-			worker.Process.Kill()
-			<-exited
-		}
-		fmt.Println("stopped")
-	}
-	return runErr
+	return runHumio(ctx, o, out)
 }
 
-// startBroker starts the embedded broker, keeping its data under dir.
+// startBroker starts the embedded broker, keeping its data under dir, on
+// port or, when that one is taken, on a free one.
 func startBroker(dir string, port int) (*kfake.Cluster, error) {
-	if port != 0 {
-		// Fall back to a free port when the usual one is taken.
-		if l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port))); err != nil {
-			port = 0
-		} else {
-			l.Close()
-		}
-	}
+	port, _ = freePortOr(port)
 	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.Ports(port), kfake.AllowAutoTopicCreation(),
 		kfake.DefaultNumPartitions(1), kfake.DataDir(filepath.Join(dir, "kafka")))
 	if err != nil {
 		return nil, fmt.Errorf("starting the embedded Kafka broker: %w", err)
 	}
 	return c, nil
+}
+
+// freePortOr returns port when it is free on localhost (or 0), else 0 so
+// that the listener picks one; taken reports the second case.
+func freePortOr(port int) (_ int, taken bool) {
+	if port == 0 {
+		return 0, false
+	}
+	l, err := net.Listen("tcp", net.JoinHostPort("localhost", strconv.Itoa(port)))
+	if err != nil {
+		return 0, true
+	}
+	l.Close()
+	return port, false
+}
+
+// pickPort returns port when it is free, else a free port.
+func pickPort(port int) (int, error) {
+	if p, _ := freePortOr(port); p != 0 {
+		return p, nil
+	}
+	l, err := net.Listen("tcp", "localhost:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 // siblingBinary finds a command built next to this one (make build puts
@@ -185,34 +137,78 @@ func siblingBinary(name string) (string, error) {
 	return p, nil
 }
 
-// appendSamples appends a numbered line to the input file every so often
-// until ctx ends, then closes done.
-func appendSamples(ctx context.Context, path string, perSecond int, done chan<- struct{}) {
-	defer close(done)
-	if perSecond <= 0 {
-		return
+// child is a worker process the quickstart runs, its output going to a
+// log file. A goroutine waits for it; done closes when it exited.
+type child struct {
+	name string
+	cmd  *exec.Cmd
+	log  *os.File
+	done chan struct{}
+	err  error // Wait's result, set before done closes
+}
+
+func startChild(bin, logPath string, args ...string) (*child, error) {
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		return nil, err
 	}
-	t := time.NewTicker(time.Second / time.Duration(perSecond))
+	c := &child{name: filepath.Base(bin), cmd: exec.Command(bin, args...), log: logFile, done: make(chan struct{})}
+	c.cmd.Stdout, c.cmd.Stderr = logFile, logFile
+	// Its own process group: Ctrl-C reaches the quickstart only, which
+	// stops the producer first and then the worker.
+	c.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := c.cmd.Start(); err != nil {
+		logFile.Close()
+		return nil, fmt.Errorf("starting %s: %w", bin, err)
+	}
+	go func() {
+		c.err = c.cmd.Wait()
+		close(c.done)
+	}()
+	return c, nil
+}
+
+// exitError describes an unexpected exit, with the end of the log.
+func (c *child) exitError() error {
+	return fmt.Errorf("%s exited (%v); the end of %s:\n%s", c.name, c.err, c.log.Name(), logTail(c.log.Name(), 15))
+}
+
+// stop asks the process to stop gracefully (SIGTERM: the worker flushes
+// and commits) and kills it after grace.
+func (c *child) stop(grace time.Duration) error {
+	defer c.log.Close()
+	select {
+	case <-c.done:
+		return c.exitError()
+	default:
+	}
+	if err := c.cmd.Process.Signal(syscall.SIGTERM); err != nil && !errors.Is(err, os.ErrProcessDone) {
+		return fmt.Errorf("stopping %s: %w", c.name, err)
+	}
+	t := time.NewTimer(grace)
 	defer t.Stop()
-	for i := 1; ; i++ {
-		select {
-		case <-ctx.Done():
-			return
-		case now := <-t.C:
-			if err := appendLine(path, fmt.Sprintf("sample line %d at %s", i, now.Format(time.RFC3339))); err != nil {
-				fmt.Fprintln(os.Stderr, "quickstart: appending a sample line:", err)
-				return
-			}
+	select {
+	case <-c.done:
+		if c.err != nil {
+			return fmt.Errorf("%s did not stop cleanly (%v); see %s", c.name, c.err, c.log.Name())
 		}
+		return nil
+	case <-t.C:
+		c.cmd.Process.Kill()
+		<-c.done
+		return fmt.Errorf("%s did not stop within %v and was killed; see %s", c.name, grace, c.log.Name())
 	}
 }
 
-func appendLine(path, line string) error {
-	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0o644)
+// logTail returns the last n lines of a file.
+func logTail(path string, n int) string {
+	b, err := os.ReadFile(path)
 	if err != nil {
-		return err
+		return err.Error()
 	}
-	w := bufio.NewWriter(f)
-	w.WriteString(line + "\n")
-	return errors.Join(w.Flush(), f.Close())
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
 }

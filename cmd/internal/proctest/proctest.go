@@ -40,6 +40,16 @@ func repoRoot() string {
 // when the test runs with it) and returns its path.
 func Binary(t testing.TB, name string) string {
 	t.Helper()
+	return Build(t, "./cmd/"+name)
+}
+
+// Build builds the command in pkg (a path from the module root, such as
+// ./examples/quickstart) once per test process, as Binary does, and
+// returns its path. Every command lands in the same folder, so a command
+// that starts its siblings (the quickstart) finds them there.
+func Build(t testing.TB, pkg string) string {
+	t.Helper()
+	name := filepath.Base(pkg)
 	buildMu.Lock()
 	defer buildMu.Unlock()
 	if p, ok := built[name]; ok {
@@ -57,7 +67,7 @@ func Binary(t testing.TB, name string) string {
 	if raceEnabled {
 		args = append(args, "-race")
 	}
-	args = append(args, "./cmd/"+name)
+	args = append(args, pkg)
 	cmd := exec.Command("go", args...)
 	cmd.Dir = repoRoot()
 	if b, err := cmd.CombinedOutput(); err != nil {
