@@ -663,18 +663,37 @@ func TestRenamedTopic(t *testing.T) {
 	}
 }
 
-func TestStopSendsWhatLingers(t *testing.T) {
+// TestStopDoesNotWait: the runtime commits (after PreCommit waited for
+// Humio) before it calls Stop, so Stop has nothing to wait for: with Humio
+// hanging it returns at once, and what PreCommit committed before it is
+// stored.
+func TestStopDoesNotWait(t *testing.T) {
 	srv, url := startHumio(t, humiotest.Config{})
 	r := startTask(t, props(url, keyLingerMs, "600000", keyFlushTimeoutMs, "600000"), nil)
 	put(t, r, events("logs", 0, 0, 4))
+	if got := preCommit(t, r); got[tp0] != 4 || srv.Stats().Events != 4 {
+		t.Fatalf("PreCommit: %v, stats %+v", got, srv.Stats())
+	}
+	srv.SetDelay(time.Hour)
+	defer srv.SetDelay(0)
+	put(t, r, events("logs", 0, 4, 3)) // lingering
+	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+	if got, err := r.task.PreCommit(ctx, nil); err != nil || got[tp0] != 4 {
+		t.Fatalf("PreCommit with Humio hanging: %v, %v", got, err)
+	}
+	cancel()
+	began := time.Now()
 	if err := r.task.Stop(); err != nil {
 		t.Fatal(err)
 	}
-	if srv.Stats().Events != 4 {
-		t.Fatalf("stats %+v", srv.Stats())
+	if took := time.Since(began); took > 2*time.Second {
+		t.Fatalf("Stop took %v with Humio hanging", took)
 	}
 	if err := r.task.Stop(); err != nil {
 		t.Fatalf("second Stop: %v", err)
+	}
+	if !strings.Contains(r.logs.String(), "stopping with records not acknowledged by Humio") {
+		t.Errorf("the records left behind are not logged:\n%s", r.logs.String())
 	}
 }
 

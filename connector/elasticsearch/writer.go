@@ -221,6 +221,14 @@ func (w *writer) drain() []*batch {
 	return d
 }
 
+// pending is the number of records counted and not completed (lingering,
+// queued or in flight).
+func (w *writer) pending() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buffered
+}
+
 // failure is the first fatal error, if any.
 func (w *writer) failure() error {
 	w.mu.Lock()

@@ -2,6 +2,7 @@ package sink
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -24,6 +25,13 @@ type stalledTask struct {
 	failOnTimeout bool
 	deadlines     []time.Duration // time left until ctx's deadline when each call began
 	calls         int
+	ended         []stalledCall
+}
+
+// stalledCall is how a stalled PreCommit call ended.
+type stalledCall struct {
+	at  time.Time
+	err error // ctx.Err()
 }
 
 func (s *stalledTask) set(stalled bool, ackedUpTo int64) {
@@ -45,6 +53,9 @@ func (s *stalledTask) PreCommit(ctx context.Context, offsets map[connector.Topic
 	s.mu.Unlock()
 	if stalled {
 		<-ctx.Done()
+		s.mu.Lock()
+		s.ended = append(s.ended, stalledCall{at: time.Now(), err: ctx.Err()})
+		s.mu.Unlock()
 		if fail {
 			return nil, fmt.Errorf("3 records not acknowledged: %w", ctx.Err())
 		}
@@ -248,4 +259,61 @@ func firstOffsets(rt *recordingTask) map[int32]int64 {
 		}
 	}
 	return out
+}
+
+// A periodic commit in progress gives way when the task is asked to stop,
+// so the closing commit that follows gets its whole bound instead of what
+// the periodic one left of task.shutdown.graceful.timeout.ms.
+func TestPeriodicCommitGivesWayToStop(t *testing.T) {
+	addrs := cluster(t, 1, "giveway")
+	produce(t, addrs, "giveway", 0, values("v", 10)...)
+	st := &stalledTask{recordingTask: &recordingTask{}, stalled: true, ackedUpTo: 4}
+	cfg := baseConfig(addrs, st, "giveway")
+	cfg.CommitTimeout = 30 * time.Second
+	cfg.Client.Consumer.Group.Rebalance.Timeout = 10 * time.Minute
+	r := start(t, cfg)
+	waitFor(t, 30*time.Second, func() error {
+		if n := st.count(); n != 10 {
+			return fmt.Errorf("%d delivered", n)
+		}
+		if _, calls := st.maxDeadline(); calls == 0 {
+			return fmt.Errorf("no commit in progress yet")
+		}
+		return nil
+	})
+	stopAt := time.Now()
+	r.task.Stop()
+	waitFor(t, 10*time.Second, func() error {
+		st.mu.Lock()
+		defer st.mu.Unlock()
+		if len(st.ended) == 0 || st.calls < 2 {
+			return fmt.Errorf("%d calls, %d ended", st.calls, len(st.ended))
+		}
+		return nil
+	})
+	st.mu.Lock()
+	first := st.ended[0]
+	closingLeft := st.deadlines[1]
+	st.mu.Unlock()
+	if took := first.at.Sub(stopAt); took > 2*time.Second || !errors.Is(first.err, context.Canceled) {
+		t.Fatalf("the periodic commit ended %v after Stop with %v; want at once, cancelled", took, first.err)
+	}
+	if _, closing := commitTimeouts(cfg.CommitTimeout, 10*time.Minute); closingLeft < closing-5*time.Second {
+		t.Fatalf("the closing commit got %v, want about %v", closingLeft, closing)
+	}
+	// The hard stop ends the closing commit; the acknowledged part is
+	// committed.
+	r.stop()
+	select {
+	case err := <-r.done:
+		r.done <- err
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return after the hard stop")
+	}
+	if got := committed(t, addrs, "connect-test", "giveway", 1)[0]; got != 4 {
+		t.Fatalf("committed %d, want the acknowledged 4", got)
+	}
 }

@@ -131,6 +131,10 @@ type Task struct {
 	wake     chan struct{}
 	stopReq  chan struct{}
 	stopOnce sync.Once
+	// stopping ends when Stop is called: the same signal as stopReq, as a
+	// context, so that a periodic commit in progress gives way.
+	stopping    context.Context
+	endStopping context.CancelFunc
 
 	// mu guards what the task context and SetPaused change from other goroutines.
 	mu              sync.Mutex
@@ -228,13 +232,16 @@ func New(cfg Config) (*Task, error) {
 		seen:      map[string]bool{},
 		retry:     newRetryBackoff(),
 	}
+	t.stopping, t.endStopping = context.WithCancel(context.Background())
 	t.pause.init(cfg.StartPaused)
 	t.periodicTimeout, t.closingTimeout = commitTimeouts(cfg.CommitTimeout, cfg.Client.Consumer.Group.Rebalance.Timeout)
 	return t, nil
 }
 
 // commitTimeouts returns how long a periodic (or requested) commit and a
-// closing commit (revocation, shutdown) may wait for the task.
+// closing commit (revocation, shutdown) may wait for the task. (A periodic
+// commit also gives way as soon as a rebalance or Stop ends the session:
+// the closing commit that follows then gets its whole bound.)
 //
 // Once a rebalance starts, the group coordinator waits the consumer's
 // rebalance timeout (max.poll.interval.ms) for every member to rejoin; a
@@ -261,7 +268,10 @@ func commitTimeouts(commitTimeout, rebalanceTimeout time.Duration) (periodic, cl
 // Stop asks the task to stop gracefully: stop consuming, flush, commit,
 // close. Run returns when it is done; cancel Run's context to stop hard.
 func (t *Task) Stop() {
-	t.stopOnce.Do(func() { close(t.stopReq) })
+	t.stopOnce.Do(func() {
+		close(t.stopReq)
+		t.endStopping()
+	})
 }
 
 // SetPaused pauses or resumes the connector's partitions; the task stays in
@@ -721,14 +731,18 @@ func (t *Task) revoke(ctx context.Context) error {
 	return err
 }
 
+// errCommitDeadline is why a commit's context ends at its deadline.
+var errCommitDeadline = errors.New("offset commit deadline passed")
+
 // commit calls PreCommit (or Flush) with the delivered offsets of tps and
 // commits what the task acknowledged. When closing, the partitions are
 // closed before the commit, as Java does. The call is bounded by
-// commitTimeouts. A failed PreCommit or Flush is not fatal: the offsets
-// stay uncommitted and, unless closing or cut short by the deadline,
-// consumption rewinds to the last commit so nothing unacknowledged is
-// skipped. A call cut short by the deadline needs no rewind: the task
-// still holds the records, and a later commit covers them.
+// commitTimeouts; a periodic one also ends when the session ends (a
+// rebalance) or Stop is called, so the closing commit comes sooner. A
+// failed PreCommit or Flush is not fatal: the offsets stay uncommitted
+// and, unless closing or cut short, consumption rewinds to the last commit
+// so nothing unacknowledged is skipped. A call cut short needs no rewind:
+// the task still holds the records, and a later commit covers them.
 func (t *Task) commit(ctx context.Context, closing bool, tps []connector.TopicPartition) error {
 	if t.session == nil {
 		return nil
@@ -745,18 +759,30 @@ func (t *Task) commit(ctx context.Context, closing bool, tps []connector.TopicPa
 	}
 	var acked map[connector.TopicPartition]int64
 	var err error
-	timedOut := false
+	var cut error // why the call was cut short: errCommitDeadline, or a rebalance or Stop
 	if len(offsets) > 0 {
-		cctx, cancel := context.WithTimeout(ctx, limit)
+		cctx, cancel := context.WithTimeoutCause(ctx, limit, errCommitDeadline)
+		if !closing {
+			afterStop := context.AfterFunc(t.stopping, cancel)
+			afterSession := context.AfterFunc(t.session.Context(), cancel)
+			defer afterStop()
+			defer afterSession()
+		}
 		if pc, ok := t.cfg.Task.(connector.PreCommitter); ok {
 			acked, err = pc.PreCommit(cctx, copyOffsets(offsets))
 		} else {
 			err = t.cfg.Task.Flush(cctx, copyOffsets(offsets))
 			acked = offsets
 		}
-		timedOut = cctx.Err() != nil && ctx.Err() == nil
+		if cctx.Err() != nil && ctx.Err() == nil {
+			cut = context.Cause(cctx)
+			if !errors.Is(cut, errCommitDeadline) {
+				cut = errors.New("the session ended or the task is stopping")
+			}
+		}
 		cancel()
 	}
+	timedOut := cut != nil
 	if closing {
 		if pa, ok := t.cfg.Task.(connector.PartitionAware); ok && len(tps) > 0 {
 			if cerr := pa.Close(tps); cerr != nil {
@@ -767,11 +793,11 @@ func (t *Task) commit(ctx context.Context, closing bool, tps []connector.TopicPa
 	if err != nil {
 		switch {
 		case timedOut && closing:
-			t.log.Warn("offset commit timed out during close; the next owner reads the uncommitted records again",
-				"timeout", limit, "error", err)
+			t.log.Warn("offset commit cut short during close; the next owner reads the uncommitted records again",
+				"timeout", limit, "reason", cut, "error", err)
 		case timedOut:
-			t.log.Warn("offset commit timed out; a later commit will cover these records (offset.flush.timeout.ms)",
-				"timeout", limit, "error", err)
+			t.log.Warn("offset commit cut short; a later commit will cover these records",
+				"timeout", limit, "reason", cut, "error", err)
 		case closing || ctx.Err() != nil:
 			t.log.Warn("offset commit failed during close", "error", err)
 		default:
@@ -781,7 +807,7 @@ func (t *Task) commit(ctx context.Context, closing bool, tps []connector.TopicPa
 		return nil
 	}
 	if timedOut {
-		t.log.Info("offset commit cut short; committing what the task acknowledged", "timeout", limit, "closing", closing)
+		t.log.Info("offset commit cut short; committing what the task acknowledged", "timeout", limit, "reason", cut, "closing", closing)
 	}
 	n := 0
 	for tp, off := range acked {
