@@ -149,6 +149,49 @@ func TestQuickstartHumio(t *testing.T) {
 	}
 }
 
+// Ctrl-C while the endpoint is down (as in a Humio outage) still stops
+// everything cleanly, within the worker's graceful shutdown time.
+func TestQuickstartStopsDuringOutage(t *testing.T) {
+	t.Setenv("HUMIO_URL", "")
+	t.Setenv("HUMIO_TOKEN", "")
+	humio := fmt.Sprintf("http://localhost:%d", proctest.FreePort(t))
+	port := strings.TrimPrefix(humio, "http://localhost:")
+	p := quickstart(t, t.TempDir(), "-rest-port", strconv.Itoa(proctest.FreePort(t)), "-humio-port", port, "-events-per-second", "200")
+	waitBanner(t, p)
+	proctest.WaitFor(t, 60*time.Second, func() error {
+		var s stats
+		if err := proctest.GetJSON(humio+"/_humiotest/stats", &s); err != nil {
+			return err
+		}
+		if s.Events < 200 {
+			return fmt.Errorf("%d events arrived", s.Events)
+		}
+		return nil
+	})
+	proctest.MustHTTP(t, http.MethodPost, humio+"/_humiotest/fail?status=503&for=10m", "", http.StatusNoContent)
+	// Let the outage fill the pipeline: requests in flight, retrying.
+	proctest.WaitFor(t, 30*time.Second, func() error {
+		var s struct {
+			Failed int `json:"failed"`
+		}
+		if err := proctest.GetJSON(humio+"/_humiotest/stats", &s); err != nil {
+			return err
+		}
+		if s.Failed < 3 {
+			return fmt.Errorf("%d requests failed", s.Failed)
+		}
+		return nil
+	})
+	began := time.Now()
+	out := interrupt(t, p)
+	if took := time.Since(began); took > 30*time.Second {
+		t.Fatalf("stopping during the outage took %v", took)
+	}
+	if !strings.Contains(out, "the rest stays in Kafka") {
+		t.Fatalf("the output does not say what was left in Kafka:\n%s", out)
+	}
+}
+
 // HUMIO_URL and HUMIO_TOKEN send the events to a real Humio (here a test
 // server that insists on the token as a bearer token).
 func TestQuickstartRealHumio(t *testing.T) {
