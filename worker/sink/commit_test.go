@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -316,4 +317,87 @@ func TestPeriodicCommitGivesWayToStop(t *testing.T) {
 	if got := committed(t, addrs, "connect-test", "giveway", 1)[0]; got != 4 {
 		t.Fatalf("committed %d, want the acknowledged 4", got)
 	}
+}
+
+// stalledPutTask is a sink whose destination stopped answering: while
+// stalled, Put waits for buffer room until its context ends.
+type stalledPutTask struct {
+	*recordingTask
+	stalled     atomic.Bool
+	waiting     atomic.Bool
+	interrupted atomic.Int32
+}
+
+func (s *stalledPutTask) Put(ctx context.Context, recs []*connector.SinkRecord) error {
+	if s.stalled.Load() && len(recs) > 0 {
+		s.waiting.Store(true)
+		<-ctx.Done()
+		s.waiting.Store(false)
+		s.interrupted.Add(1)
+		return fmt.Errorf("waiting for buffer room: %w", ctx.Err())
+	}
+	return s.recordingTask.Put(ctx, recs)
+}
+
+// A Put waiting on a stalled destination gives way to a rebalance: the
+// member answers the revocation in time and keeps partitions, and the
+// interrupted batch is read again (by the new owner or by itself), so
+// nothing is lost.
+func TestStalledPutGivesWayToRebalance(t *testing.T) {
+	const parts, perPart = 4, 50
+	addrs := cluster(t, parts, "sp")
+	var want []string
+	for p := int32(0); p < parts; p++ {
+		vals := values(fmt.Sprintf("p%d-", p), perPart)
+		produce(t, addrs, "sp", p, vals...)
+		want = append(want, vals...)
+	}
+	configure := func(cfg Config) Config {
+		cfg.Client.Consumer.Group.Rebalance.Timeout = 4 * time.Second
+		return cfg
+	}
+	t1 := &stalledPutTask{recordingTask: &recordingTask{}}
+	t1.stalled.Store(true)
+	start(t, configure(baseConfig(addrs, t1, "sp")))
+	waitFor(t, 30*time.Second, func() error {
+		if !t1.waiting.Load() {
+			return fmt.Errorf("task 1 is not waiting in Put yet")
+		}
+		return nil
+	})
+	t2 := &recordingTask{}
+	cfg2 := configure(baseConfig(addrs, t2, "sp"))
+	cfg2.TaskID = 1
+	cfg2.Client.ClientID = "connector-consumer-test-1"
+	start(t, cfg2)
+	owns := func(rt *recordingTask) int {
+		rt.mu.Lock()
+		defer rt.mu.Unlock()
+		if len(rt.opened) == 0 || len(rt.closed) >= len(rt.opened) {
+			return 0
+		}
+		return len(rt.opened[len(rt.opened)-1])
+	}
+	waitFor(t, 20*time.Second, func() error {
+		if n1, n2 := owns(t1.recordingTask), owns(t2); n1 == 0 || n2 == 0 || n1+n2 != parts {
+			return fmt.Errorf("task 1 owns %d partitions, task 2 %d", n1, n2)
+		}
+		return nil
+	})
+	if t1.interrupted.Load() == 0 {
+		t.Fatal("the stalled Put was never interrupted")
+	}
+	t1.stalled.Store(false) // the destination is back
+	waitFor(t, 30*time.Second, func() error {
+		got := map[string]bool{}
+		for _, v := range append(t1.values(), t2.values()...) {
+			got[v] = true
+		}
+		for _, v := range want {
+			if !got[v] {
+				return fmt.Errorf("%d of %d records delivered; %s is missing", len(got), len(want), v)
+			}
+		}
+		return nil
+	})
 }

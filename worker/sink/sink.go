@@ -28,7 +28,8 @@
 // goroutine, which also serves sarama's rebalance callbacks, past the
 // group's rebalance timeout. A task cut short returns what it acknowledged
 // so far; the rest is committed by a later commit, or read again by the
-// next owner of the partition.
+// next owner of the partition. For the same reason a Put and a periodic
+// commit give way when a rebalance ends the session or Stop is called.
 //
 // # Pausing
 //
@@ -615,8 +616,22 @@ func (t *Task) deliverReleased(ctx context.Context) error {
 
 // put hands a batch to the task. A retriable error keeps the batch for
 // redelivery with every partition paused.
+//
+// A Put that waits (a sink whose destination does not answer waits for
+// buffer room) gives way to a rebalance or a Stop: its context also ends
+// when the session ends or Stop is called, so the task goroutine can serve
+// the revocation within the group's rebalance timeout, or commit before
+// the graceful shutdown time runs out. The batch was not delivered: it
+// waits for redelivery like a batch refused with a retriable error, and a
+// revocation drops it, so the partitions' next owner reads it again.
 func (t *Task) put(ctx context.Context, b *batch) error {
-	err := t.cfg.Task.Put(ctx, b.records)
+	pctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer context.AfterFunc(t.stopping, cancel)()
+	if t.session != nil {
+		defer context.AfterFunc(t.session.Context(), cancel)()
+	}
+	err := t.cfg.Task.Put(pctx, b.records)
 	if err == nil {
 		for tp, off := range b.offsets {
 			t.delivered[tp] = off
@@ -630,6 +645,12 @@ func (t *Task) put(ctx context.Context, b *batch) error {
 	}
 	if ctx.Err() != nil {
 		return nil // stopping hard; the batch is not committed
+	}
+	if pctx.Err() != nil {
+		t.log.Info("put interrupted by a rebalance or a stop; the batch is delivered again", "records", len(b.records), "error", err)
+		t.pending = b
+		t.pause.setRedelivery(true)
+		return t.afterTaskCall(ctx)
 	}
 	if connector.IsRetriable(err) {
 		t.log.Warn("retriable error from put; pausing and redelivering the batch", "records", len(b.records), "error", err)
