@@ -119,7 +119,13 @@ type Config struct {
 	// LogErrors is errors.log.enable; LogMessages errors.log.include.messages.
 	LogErrors, LogMessages bool
 	Logger                 *slog.Logger
-	Reporters              []Reporter
+	// DeadLetterQueue, when set, gets every failure with a consumed record
+	// (sink tasks with errors.deadletterqueue.topic.name). The Operator
+	// opens it (Open), and the sink loop waits for its writes before
+	// committing offsets (Await).
+	DeadLetterQueue *DeadLetterQueue
+	// Reporters are further reporters, called synchronously.
+	Reporters []Reporter
 }
 
 // Stats are the task's error counters (Java's task-error-metrics).
@@ -130,6 +136,9 @@ type Stats struct {
 	Retries        int64
 	ErrorsLogged   int64
 	LastError      time.Time
+	// DLQProduceRequests and DLQProduceFailures count dead letter queue
+	// writes and the ones that failed.
+	DLQProduceRequests, DLQProduceFailures int64
 }
 
 // Operator applies one task's error handling config. It is safe for
@@ -167,7 +176,40 @@ func (o *Operator) Stats() Stats {
 	if ms := o.lastError.Load(); ms != 0 {
 		s.LastError = time.UnixMilli(ms)
 	}
+	if q := o.cfg.DeadLetterQueue; q != nil {
+		s.DLQProduceRequests, s.DLQProduceFailures = q.Stats()
+	}
 	return s
+}
+
+// Open prepares the reporters that need Kafka: it creates the dead letter
+// queue topic when missing and starts its producer. A failure should fail
+// the task (Java: "Could not initialize dead letter queue with topic=...").
+func (o *Operator) Open(ctx context.Context) error {
+	if q := o.cfg.DeadLetterQueue; q != nil {
+		return q.Open(ctx)
+	}
+	return nil
+}
+
+// Await waits until the reports of records of partitions (their dead
+// letter queue writes) are durable, so their offsets may be committed. It
+// fails when ctx ends first, and when the write of a record the task
+// reported through the errant record reporter failed.
+func (o *Operator) Await(ctx context.Context, partitions []connector.TopicPartition) error {
+	if q := o.cfg.DeadLetterQueue; q != nil {
+		return q.Await(ctx, partitions)
+	}
+	return nil
+}
+
+// Close flushes and closes the dead letter queue, waiting at most until
+// ctx ends.
+func (o *Operator) Close(ctx context.Context) error {
+	if q := o.cfg.DeadLetterQueue; q != nil {
+		return q.Close(ctx)
+	}
+	return nil
 }
 
 // ErrSkipped is returned (wrapped) when a failure was tolerated: the caller
@@ -307,7 +349,12 @@ func (o *Operator) report(ctx context.Context, f *Failure) {
 	o.lastError.Store(f.Time.UnixMilli())
 	if o.cfg.LogErrors {
 		o.logged.Add(1)
-		o.log.Error(o.logMessage(f), "error", f.Err)
+		o.log.Error(o.logMessage(f), "exception", JavaExceptionClass(f.Err), "error", ChainText(f.Err))
+	}
+	if q := o.cfg.DeadLetterQueue; q != nil {
+		if err := q.Report(ctx, f); err != nil {
+			o.log.Error("could not produce message to dead letter queue", "stage", f.Stage.String(), "error", err)
+		}
 	}
 	for _, r := range o.cfg.Reporters {
 		if err := r.Report(ctx, f); err != nil {
