@@ -85,14 +85,16 @@ func (c *taskContext) ErrantRecordReporter() connector.ErrantRecordReporter {
 func (c *taskContext) Logger() *slog.Logger { return c.t.log }
 
 // errantReporter reports records the task could not write through the
-// task's error handling (the error log now; the dead letter queue once it
-// exists, as a tolerance.Reporter).
+// task's error handling: the error log (errors.log.enable) and the dead
+// letter queue, stage TASK_PUT, class SinkTask. The dead letter queue write
+// completes asynchronously; the task loop waits for the writes of a
+// partition before committing its offsets (see Task.commit).
 type errantReporter struct{ t *Task }
 
 func (r errantReporter) Report(ctx context.Context, rec *connector.SinkRecord, err error) error {
 	w := tolerance.Where{Stage: tolerance.StageTaskPut, Class: tolerance.SinkTaskClass, Consumed: rec.Original}
 	if rec.Original == nil {
-		w.Consumed = &connector.RawRecord{Topic: rec.Topic, Partition: rec.Partition, Offset: rec.KafkaOffset}
+		w.Consumed = r.t.serialize(rec)
 	}
 	ferr := r.t.cfg.Tolerance.Failed(ctx, w, err)
 	var te *tolerance.Error
@@ -107,4 +109,33 @@ func (r errantReporter) Report(ctx context.Context, rec *connector.SinkRecord, e
 		return ferr
 	}
 	return nil
+}
+
+// serialize turns a record the task built itself (one without the consumed
+// original) back into bytes with the task's converters, as Java's
+// WorkerErrantRecordReporter does, so the dead letter queue gets something
+// readable. What cannot be converted is left null and logged.
+func (t *Task) serialize(rec *connector.SinkRecord) *connector.RawRecord {
+	raw := &connector.RawRecord{Topic: rec.Topic, Partition: rec.Partition, Offset: rec.KafkaOffset,
+		Timestamp: rec.Timestamp, TimestampType: rec.TimestampType}
+	var err error
+	if raw.Key, err = t.cfg.KeyConverter.FromConnectData(rec.Topic, rec.Headers, rec.KeySchema, rec.Key); err != nil {
+		t.log.Warn("cannot serialize the key of a reported record for the dead letter queue", "topic", rec.Topic,
+			"partition", rec.Partition, "offset", rec.KafkaOffset, "error", err)
+	}
+	if v, ok := rec.Value.(connector.RawJSON); ok {
+		raw.Value = v
+	} else if raw.Value, err = t.cfg.ValueConverter.FromConnectData(rec.Topic, rec.Headers, rec.ValueSchema, rec.Value); err != nil {
+		t.log.Warn("cannot serialize the value of a reported record for the dead letter queue", "topic", rec.Topic,
+			"partition", rec.Partition, "offset", rec.KafkaOffset, "error", err)
+	}
+	for _, h := range rec.Headers {
+		b, err := t.cfg.HeaderConverter.FromConnectHeader(rec.Topic, h.Key, h.Schema, h.Value)
+		if err != nil {
+			t.log.Warn("cannot serialize a header of a reported record for the dead letter queue", "topic", rec.Topic,
+				"partition", rec.Partition, "offset", rec.KafkaOffset, "header", h.Key, "error", err)
+		}
+		raw.Headers = append(raw.Headers, connector.RawHeader{Key: h.Key, Value: b})
+	}
+	return raw
 }

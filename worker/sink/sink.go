@@ -325,6 +325,20 @@ func (t *Task) Run(ctx context.Context) (err error) {
 	if err != nil {
 		return t.failure(err)
 	}
+	// The dead letter queue (its topic created when missing) is ready
+	// before the first record can fail.
+	if err := t.cfg.Tolerance.Open(ctx); err != nil {
+		if cerr := group.Close(); cerr != nil {
+			t.log.Warn("closing the consumer group", "error", cerr)
+		}
+		if cerr := client.Close(); cerr != nil && !errors.Is(cerr, sarama.ErrClosedClient) {
+			t.log.Warn("closing the consumer client", "error", cerr)
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		return t.failure(err)
+	}
 	t.pause.setGroup(group)
 
 	var wg sync.WaitGroup
@@ -633,6 +647,12 @@ func (t *Task) put(ctx context.Context, b *batch) error {
 	}
 	err := t.cfg.Task.Put(pctx, b.records)
 	if err == nil {
+		if rerr := t.reported(); rerr != nil {
+			// The task reported a record under errors.tolerance=none and
+			// carried on: the batch does not count as delivered (Java's
+			// maybeThrowAsyncError after put).
+			return rerr
+		}
 		for tp, off := range b.offsets {
 			t.delivered[tp] = off
 		}
@@ -778,11 +798,12 @@ func (t *Task) commit(ctx context.Context, closing bool, tps []connector.TopicPa
 	if closing {
 		limit = t.closingTimeout
 	}
+	deadline := time.Now().Add(limit)
 	var acked map[connector.TopicPartition]int64
 	var err error
 	var cut error // why the call was cut short: errCommitDeadline, or a rebalance or Stop
 	if len(offsets) > 0 {
-		cctx, cancel := context.WithTimeoutCause(ctx, limit, errCommitDeadline)
+		cctx, cancel := context.WithDeadlineCause(ctx, deadline, errCommitDeadline)
 		if !closing {
 			afterStop := context.AfterFunc(t.stopping, cancel)
 			afterSession := context.AfterFunc(t.session.Context(), cancel)
@@ -830,6 +851,22 @@ func (t *Task) commit(ctx context.Context, closing bool, tps []connector.TopicPa
 	if timedOut {
 		t.log.Info("offset commit cut short; committing what the task acknowledged", "timeout", limit, "reason", cut, "closing", closing)
 	}
+	if rerr := t.reported(); rerr != nil {
+		return rerr // a record reported under errors.tolerance=none: commit nothing more
+	}
+	if len(acked) > 0 {
+		if err := t.awaitReports(ctx, deadline, offsets); err != nil {
+			if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+				t.log.Warn("offsets not committed: dead letter queue writes of their records are not done yet; a later commit will cover them",
+					"timeout", limit, "closing", closing, "error", err)
+				return nil
+			}
+			if ctx.Err() != nil {
+				return nil // stopping hard; nothing is committed
+			}
+			return err
+		}
+	}
 	n := 0
 	for tp, off := range acked {
 		limit, ok := offsets[tp]
@@ -853,6 +890,32 @@ func (t *Task) commit(ctx context.Context, closing bool, tps []connector.TopicPa
 		t.log.Debug("committed offsets", "partitions", n)
 	}
 	return nil
+}
+
+// reported returns the failure of a record the task reported through its
+// errant record reporter under errors.tolerance=none, if any.
+func (t *Task) reported() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.reportErr
+}
+
+// awaitReports waits, until deadline, for the error reports (dead letter
+// queue writes) of records of the partitions of offsets: converter and
+// transformation failures the runtime reported, and records the task
+// reported through its errant record reporter — during Put or during the
+// PreCommit that just ran. A record's report is durable before its offset
+// is committed. A failed write of a record the task reported fails the
+// task, as in Java.
+func (t *Task) awaitReports(ctx context.Context, deadline time.Time, offsets map[connector.TopicPartition]int64) error {
+	tps := make([]connector.TopicPartition, 0, len(offsets))
+	for tp := range offsets {
+		tps = append(tps, tp)
+	}
+	sortTPs(tps)
+	actx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+	return t.cfg.Tolerance.Await(actx, tps)
 }
 
 // rewind makes the partitions of offsets be consumed again from their last

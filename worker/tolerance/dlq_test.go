@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -411,8 +412,11 @@ func TestAwaitIsBoundedByContext(t *testing.T) {
 		t.Fatal(err)
 	}
 	release := make(chan struct{})
+	var releaseOnce sync.Once
+	t.Cleanup(func() { releaseOnce.Do(func() { close(release) }) }) // before the cluster closes
 	c.ControlKey(int16(kmsg.Produce), func(req kmsg.Request) (kmsg.Response, error, bool) {
-		<-release // hold the first produce request until the test is done waiting
+		c.KeepControl()
+		c.SleepControl(func() { <-release }) // hold produce requests until the test is done waiting
 		return nil, nil, false
 	})
 	raw := &connector.RawRecord{Topic: "logs", Partition: 0, Offset: 1, Value: []byte("x")}
@@ -425,7 +429,7 @@ func TestAwaitIsBoundedByContext(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Await = %v, want the deadline", err)
 	}
-	close(release)
+	releaseOnce.Do(func() { close(release) })
 	if err := q.Await(t.Context(), []connector.TopicPartition{{Topic: "logs", Partition: 0}}); err != nil {
 		t.Fatalf("Await once the broker answered = %v", err)
 	}
