@@ -52,19 +52,31 @@ type clientKind uint8
 const (
 	producerClient clientKind = iota + 1
 	consumerClient
+	adminClient // the common keys only
 )
 
 // producerSettings builds a source task's producer: the framework defaults
 // of Java's Worker.baseProducerConfigs, the worker's producer. keys, then
 // the connector's producer.override. keys.
 func (w *Worker) producerSettings(connector string, task int, connProps map[string]string) (*clientSettings, error) {
+	return w.producerSettingsWithID("connector-producer-"+connector+"-"+strconv.Itoa(task), connProps)
+}
+
+// dlqProducerSettings builds a sink task's dead letter queue producer: a
+// source producer's settings (Java's baseProducerConfigs) under the client
+// id connector-dlq-producer-<connector>-<task>.
+func (w *Worker) dlqProducerSettings(connector string, task int, connProps map[string]string) (*clientSettings, error) {
+	return w.producerSettingsWithID("connector-dlq-producer-"+connector+"-"+strconv.Itoa(task), connProps)
+}
+
+func (w *Worker) producerSettingsWithID(clientID string, connProps map[string]string) (*clientSettings, error) {
 	p := clientProps{}
 	p.set("bootstrap.servers", strings.Join(w.cfg.BootstrapServers, ","))
 	p.set("acks", "all")
 	p.set("enable.idempotence", "false")
 	p.set("max.in.flight.requests.per.connection", "1")
 	p.set("retries", strconv.Itoa(math.MaxInt32)) // capped by buildClient, see maxProducerRetries
-	p.set("client.id", "connector-producer-"+connector+"-"+strconv.Itoa(task))
+	p.set("client.id", clientID)
 	p.layer("producer.", w.cfg.ProducerProps)
 	if err := w.layerOverrides(p, ProducerOverridePrefix, connProps); err != nil {
 		return nil, err
@@ -88,6 +100,21 @@ func (w *Worker) consumerSettings(connector string, task int, connProps map[stri
 		return nil, err
 	}
 	return buildClient(consumerClient, p)
+}
+
+// dlqAdminSettings builds the admin client that creates a sink task's dead
+// letter queue topic (Java's adminConfigs): client id
+// connector-dlq-adminclient-, the worker's admin. keys, then the
+// connector's admin.override. keys.
+func (w *Worker) dlqAdminSettings(connProps map[string]string) (*clientSettings, error) {
+	p := clientProps{}
+	p.set("bootstrap.servers", strings.Join(w.cfg.BootstrapServers, ","))
+	p.set("client.id", "connector-dlq-adminclient-")
+	p.layer("admin.", w.cfg.AdminProps)
+	if err := w.layerOverrides(p, AdminOverridePrefix, connProps); err != nil {
+		return nil, err
+	}
+	return buildClient(adminClient, p)
 }
 
 func (w *Worker) layerOverrides(p clientProps, prefix string, connProps map[string]string) error {

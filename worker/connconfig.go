@@ -274,7 +274,7 @@ func enrichPlugins(reg *plugin.Registry, d *configdef.ConfigDef, props map[strin
 					return nil
 				}
 				if _, err := reg.Lookup(s, kind); err != nil {
-					return configdef.Invalid(name, s, "Class "+s+" could not be found.")
+					return typeError(reg, name, s, kind, kindName)
 				}
 				return nil
 			}),
@@ -289,7 +289,7 @@ func enrichPlugins(reg *plugin.Registry, d *configdef.ConfigDef, props map[strin
 				if _, given := props[typeKey]; !given {
 					return configdef.Invalid(typeKey, nil, "Not a "+kindName)
 				}
-				return configdef.Invalid(typeKey, props[typeKey], "Class "+props[typeKey]+" could not be found.")
+				return typeError(reg, typeKey, props[typeKey], kind, kindName)
 			}
 			continue
 		}
@@ -309,6 +309,36 @@ func enrichPlugins(reg *plugin.Registry, d *configdef.ConfigDef, props map[strin
 		d.Embed(prefix, aliasGroup, 1, own)
 	}
 	return nil
+}
+
+// typeError says why class, the value of key (transforms.<alias>.type or
+// predicates.<alias>.type), names no plugin of kind, with the messages of
+// Java's ConnectorConfig and Utils.ensureConcreteSubclass:
+//
+//   - the abstract outer class of $Key/$Value variants (the bare
+//     org.apache.kafka.connect.transforms.Cast): "This class is abstract and
+//     cannot be created. Did you mean ...Cast$Key, ...Cast$Value?"
+//   - a plugin of another kind (a predicate as a transformation, a
+//     converter, a connector): "Class class <class> does not implement the
+//     Transformation interface" (Java's Class.toString doubles "class")
+//   - anything else: "Class <class> could not be found."
+func typeError(reg *plugin.Registry, key, class string, kind plugin.Kind, kindName string) *configdef.Error {
+	class = strings.TrimSpace(class)
+	var nested []string
+	for _, p := range reg.List(kind) {
+		if rest, ok := strings.CutPrefix(p.Class, class+"$"); ok && class != "" && !strings.Contains(rest, "$") {
+			nested = append(nested, p.Class)
+		}
+	}
+	if len(nested) > 0 {
+		slices.Sort(nested)
+		return configdef.Errorf("This class is abstract and cannot be created. Did you mean %s?", strings.Join(nested, ", "))
+	}
+	if p, err := reg.Lookup(class, plugin.Sink, plugin.Source, plugin.Transformation, plugin.Predicate,
+		plugin.Converter, plugin.HeaderConverter, plugin.ConfigProvider); err == nil {
+		return configdef.Errorf("Class class %s does not implement the %s interface", p.Class, kindName)
+	}
+	return configdef.Invalid(key, class, "Class "+class+" could not be found.")
 }
 
 // classRecommender lists the registered classes of a kind.
@@ -347,9 +377,11 @@ type connectorConfig struct {
 	logMessages   bool
 
 	// sinks
-	topics      []string
-	topicsRegex *regexp.Regexp
-	dlqTopic    string
+	topics            []string
+	topicsRegex       *regexp.Regexp
+	dlqTopic          string
+	dlqReplication    int16
+	dlqContextHeaders bool
 }
 
 // parseConnectorConfig parses props (already resolved) against the
@@ -410,6 +442,8 @@ func parseConnectorConfig(reg *plugin.Registry, props map[string]string) (*conne
 			}
 		}
 		c.dlqTopic = strings.TrimSpace(v.String(DLQTopicConfig))
+		c.dlqReplication = v.Short(DLQReplicationConfig)
+		c.dlqContextHeaders = v.Bool(DLQContextHeaders)
 	}
 	return c, nil
 }

@@ -596,11 +596,16 @@ func (w *Worker) buildTask(id storage.TaskID, cc *connectorConfig, taskProps map
 	if err != nil {
 		return nil, nil, err
 	}
+	dlq, err := w.deadLetterQueue(id, cc, log)
+	if err != nil {
+		_ = conv.close()
+		return nil, nil, err
+	}
 	op := tolerance.New(tolerance.Config{
 		Connector: id.Connector, Task: id.Task,
 		RetryTimeout: cc.retryTimeout, MaxRetryDelay: cc.retryMaxDelay,
 		TolerateAll: cc.tolerateAll, LogErrors: cc.logErrors, LogMessages: cc.logMessages,
-		Logger: log,
+		Logger: log, DeadLetterQueue: dlq,
 	})
 	ch, err := w.buildChain(cc, op)
 	if err != nil {
@@ -613,6 +618,14 @@ func (w *Worker) buildTask(id storage.TaskID, cc *connectorConfig, taskProps map
 		}
 		if err := conv.close(); err != nil {
 			log.Warn("closing converters", "error", err)
+		}
+		// The dead letter queue is flushed before the task's end is
+		// reported, so a task FAILED under errors.tolerance=none has its
+		// failing record in the queue by then.
+		ctx, cancel := context.WithTimeout(context.Background(), w.cfg.TaskShutdownTimeout)
+		defer cancel()
+		if err := op.Close(ctx); err != nil {
+			log.Warn("closing the dead letter queue", "error", err)
 		}
 	}
 	fail := func(err error) (taskLoop, func(), error) {
@@ -695,6 +708,30 @@ func (w *Worker) buildTask(id storage.TaskID, cc *connectorConfig, taskProps map
 		}
 		return loop, cleanup, nil
 	}
+}
+
+// deadLetterQueue returns the dead letter queue of a sink task whose
+// connector sets errors.deadletterqueue.topic.name, or nil. Its clients are
+// Java's: the producer of a source task under the client id
+// connector-dlq-producer-<connector>-<task>, and an admin client for
+// creating the topic; producer.override. and admin.override. apply.
+func (w *Worker) deadLetterQueue(id storage.TaskID, cc *connectorConfig, log *slog.Logger) (*tolerance.DeadLetterQueue, error) {
+	if cc.plugin.Kind != plugin.Sink || cc.dlqTopic == "" {
+		return nil, nil
+	}
+	ps, err := w.dlqProducerSettings(id.Connector, id.Task, cc.props)
+	if err != nil {
+		return nil, fmt.Errorf("dead letter queue producer: %w", err)
+	}
+	as, err := w.dlqAdminSettings(cc.props)
+	if err != nil {
+		return nil, fmt.Errorf("dead letter queue admin client: %w", err)
+	}
+	return tolerance.NewDeadLetterQueue(tolerance.DeadLetterQueueConfig{
+		Topic: cc.dlqTopic, ReplicationFactor: cc.dlqReplication, ContextHeaders: cc.dlqContextHeaders,
+		Connector: id.Connector, Task: id.Task,
+		Brokers: ps.brokers, Producer: ps.sarama, AdminBrokers: as.brokers, Admin: as.sarama, Logger: log,
+	}), nil
 }
 
 // checkTaskClass warns when a task config names another task class than

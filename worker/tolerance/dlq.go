@@ -56,7 +56,9 @@ type DeadLetterQueueConfig struct {
 	// the queue needs on copies.
 	Brokers         []string
 	Producer, Admin *sarama.Config
-	Logger          *slog.Logger
+	// AdminBrokers are the admin client's brokers; empty means Brokers.
+	AdminBrokers []string
+	Logger       *slog.Logger
 }
 
 // DeadLetterQueue is the Reporter that writes the records of failures to a
@@ -144,7 +146,11 @@ func (q *DeadLetterQueue) Open(ctx context.Context) error {
 // briefly while the controller is busy; refusals (replication factor too
 // high, authorization, policy) are not.
 func (q *DeadLetterQueue) ensureTopic(ctx context.Context) error {
-	admin, err := sarama.NewClusterAdmin(q.cfg.Brokers, q.cfg.Admin)
+	brokers := q.cfg.AdminBrokers
+	if len(brokers) == 0 {
+		brokers = q.cfg.Brokers
+	}
+	admin, err := sarama.NewClusterAdmin(brokers, q.cfg.Admin)
 	if err != nil {
 		return fmt.Errorf("admin client: %w", err)
 	}
