@@ -64,7 +64,15 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.StringVar(&o.worker, "worker", filepath.Join("examples", "worker.properties"), "the worker.properties to start from")
 	fs.StringVar(&o.connector, "connector", filepath.Join("examples", "humio-sink.json"), "the connector JSON to create")
 	fs.DurationVar(&o.stopWithin, "stop-timeout", 60*time.Second, "how long the worker may take to stop before it is killed")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: quickstart [flags]  (run from the repository root; make quickstart does)")
+		fmt.Fprintln(fs.Output(), "With HUMIO_URL and HUMIO_TOKEN set, the events go to that Humio instead of the local endpoint.")
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil // -h: the flags were printed
+		}
 		return err
 	}
 	if fs.NArg() > 0 {
