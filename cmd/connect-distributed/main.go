@@ -47,7 +47,7 @@ func main() {
 	}
 }
 
-func run(ctx context.Context, args []string, stderr io.Writer) error {
+func run(ctx context.Context, args []string, stderr io.Writer) (err error) {
 	fs := flag.NewFlagSet("connect-distributed", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var flags launch.Flags
@@ -68,6 +68,11 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	log := levels.Logger("connect")
+	dbg, err := launch.StartDebug(flags.DebugListener, log)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, dbg.Close()) }()
 
 	reg := builtin.Registry(levels.Logger("connect.provider"))
 	wc, err := config.Load(fs.Arg(0), config.Distributed, builtin.ProviderFactory(reg), levels.Logger("connect.config"))

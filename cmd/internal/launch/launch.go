@@ -33,12 +33,17 @@ import (
 type Flags struct {
 	LogFormat string
 	LogLevel  string
+	// DebugListener is host:port of the opt-in profiling listener
+	// (StartDebug); empty means off.
+	DebugListener string
 }
 
 // Register adds the flags to fs.
 func (f *Flags) Register(fs *flag.FlagSet) {
 	fs.StringVar(&f.LogFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&f.LogLevel, "log-level", "INFO", "root log level: TRACE, DEBUG, INFO, WARN, ERROR")
+	fs.StringVar(&f.DebugListener, "debug-listener", "", "host:port to serve Go's /debug/pprof/ profiles on, for profiling "+
+		"(off when empty; it exposes the process's internals, so bind it to localhost)")
 }
 
 // Logging builds the named loggers of the worker writing to w.

@@ -1,0 +1,381 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+)
+
+// bench owns everything one run starts: the broker, the endpoint, the
+// producer and a scratch directory.
+type bench struct {
+	o      options
+	stdout io.Writer
+	log    *slog.Logger
+
+	dir      string
+	self     string // this program, for the raw consumer child
+	worker   string
+	broker   *kfake.Cluster
+	brokers  []string
+	ep       *endpoint
+	epWG     sync.WaitGroup
+	epErr    error
+	prod     *producer
+	produced int // events in the topic
+}
+
+func newBench(o options, stdout io.Writer, log *slog.Logger) (*bench, error) {
+	worker, err := absPath(o.worker)
+	if err != nil {
+		return nil, err
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("finding this program: %w", err)
+	}
+	dir, err := os.MkdirTemp("", "connect-bench-")
+	if err != nil {
+		return nil, err
+	}
+	return &bench{o: o, stdout: stdout, log: log, dir: dir, self: self, worker: worker}, nil
+}
+
+func (b *bench) close() error {
+	var errs []error
+	if b.prod != nil {
+		errs = append(errs, b.prod.close())
+	}
+	if b.ep != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		errs = append(errs, b.ep.shutdown(ctx))
+		cancel()
+		b.epWG.Wait()
+		errs = append(errs, b.epErr)
+	}
+	if b.broker != nil {
+		b.broker.Close()
+	}
+	if b.o.keep {
+		b.progress("worker configs and logs kept in %s", b.dir)
+	} else {
+		errs = append(errs, os.RemoveAll(b.dir))
+	}
+	return errors.Join(errs...)
+}
+
+// pipelineCase is one configuration of the worker under test.
+type pipelineCase struct {
+	key        string
+	name       string
+	tasks      int
+	gzip       bool
+	transforms bool
+}
+
+var allCases = []pipelineCase{
+	{key: "1", name: "1 task", tasks: 1},
+	{key: "4", name: "4 tasks", tasks: 4},
+	{key: "gzip", name: "4 tasks, gzip", tasks: 4, gzip: true},
+	{key: "transforms", name: "4 tasks, 2 transforms", tasks: 4, transforms: true},
+}
+
+func (b *bench) run(ctx context.Context) (*results, error) {
+	res := &results{Machine: describeMachine(), Commit: buildCommit(), Date: time.Now().UTC().Format(time.RFC3339),
+		Records: b.o.records, Partitions: b.o.partitions}
+	var cases []pipelineCase
+	for _, k := range strings.Split(b.o.cases, ",") {
+		found := false
+		for _, c := range allCases {
+			if c.key == strings.TrimSpace(k) {
+				cases = append(cases, c)
+				found = true
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("-cases: unknown case %q (known: 1, 4, gzip, transforms)", k)
+		}
+	}
+	b.progress("machine: %s, %d cores, %.1f GiB, load %s", res.Machine.CPU, res.Machine.Cores, res.Machine.MemoryGiB, res.Machine.LoadAvg)
+
+	var err error
+	if b.broker, err = startBroker(b.o.partitions); err != nil {
+		return nil, err
+	}
+	b.brokers = b.broker.ListenAddrs()
+	if b.ep, err = startEndpoint(); err != nil {
+		return nil, err
+	}
+	b.epWG.Go(func() { b.epErr = b.ep.serve() })
+	if b.prod, err = newProducer(b.brokers, b.o.partitions); err != nil {
+		return nil, err
+	}
+
+	t0 := time.Now()
+	if err := b.prod.produce(ctx, 0, b.o.records, 0); err != nil {
+		return nil, fmt.Errorf("producing the benchmark events: %w", err)
+	}
+	b.produced = b.o.records
+	res.EventBytes = len(event(0, time.Now().UnixNano()))
+	b.progress("produced %d events of %d bytes in %.1fs", b.o.records, res.EventBytes, time.Since(t0).Seconds())
+
+	if res.Start, err = b.startTimes(ctx); err != nil {
+		return nil, err
+	}
+	b.progress("start to first REST answer: median %.1f ms; idle RSS %.1f MiB", res.Start.MedianMS, res.Start.IdleRSSMiB)
+
+	for _, c := range cases {
+		raw, err := b.rawRun(ctx)
+		if err != nil {
+			return nil, err
+		}
+		res.Raw = append(res.Raw, raw)
+		b.progress("raw consumer: %.0f records/s, %.1f MB/s, %.2f CPU s per million, peak RSS %.1f MiB",
+			raw.RecordsPerSec, raw.MBPerSec, raw.CPUPerMillion, raw.PeakRSSMiB)
+		p, err := b.pipelineRun(ctx, c, raw.RecordsPerSec)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", c.name, err)
+		}
+		res.Pipelines = append(res.Pipelines, p)
+		b.progress("%s: %.0f records/s (%.2f of raw), %.1f MB/s, p50 %.1f ms p99 %.1f ms, peak RSS %.1f MiB, %.2f CPU s per million",
+			c.name, p.RecordsPerSec, p.RatioToRaw, p.MBPerSec, p.LatencyP50MS, p.LatencyP99MS, p.PeakRSSMiB, p.CPUPerMillion)
+	}
+	return res, nil
+}
+
+// startTimes starts the worker (no connectors) a few times, times the
+// first REST answer and reads its RSS after a second of idling.
+func (b *bench) startTimes(ctx context.Context) (startResult, error) {
+	var out startResult
+	var rss []float64
+	for range b.o.startRuns {
+		w, err := startWorker(b.worker, b.dir, b.brokers)
+		if err != nil {
+			return out, err
+		}
+		d, err := w.waitREST(ctx, 30*time.Second)
+		if err != nil {
+			_ = w.stop(10 * time.Second)
+			return out, err
+		}
+		out.MS = append(out.MS, ms(d))
+		// Idle: the worker has nothing to do; its RSS after a second.
+		t := time.NewTimer(time.Second)
+		select {
+		case <-ctx.Done():
+		case <-t.C:
+		}
+		s, err := sampleProc(w.pid())
+		if err == nil {
+			rss = append(rss, mib(s.rss))
+		}
+		if serr := w.stop(10 * time.Second); serr != nil && err == nil {
+			err = serr
+		}
+		if err != nil {
+			return out, err
+		}
+	}
+	out.MedianMS = medianF(out.MS)
+	out.IdleRSSMiB = medianF(rss)
+	return out, nil
+}
+
+// rawRun runs the bare consumer child over the topic.
+func (b *bench) rawRun(ctx context.Context) (rawRunResult, error) {
+	cmd := exec.CommandContext(ctx, b.self, "-raw-consume", strings.Join(b.brokers, ","), "-records", strconv.Itoa(b.o.records))
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return rawRunResult{}, fmt.Errorf("raw consumer: %w: %s", err, stderr.String())
+	}
+	var r rawResult
+	if err := json.Unmarshal(out, &r); err != nil {
+		return rawRunResult{}, fmt.Errorf("raw consumer output %q: %w", out, err)
+	}
+	if r.Problems != "" {
+		return rawRunResult{}, fmt.Errorf("raw consumer: %s", r.Problems)
+	}
+	secs := r.Elapsed.Seconds()
+	return rawRunResult{
+		Records: r.Records, Seconds: secs, RecordsPerSec: float64(r.Records) / secs,
+		MBPerSec: float64(r.Bytes) / secs / 1e6, CPUPerMillion: r.CPU.Seconds() / (float64(r.Records) / 1e6),
+		PeakRSSMiB: mib(r.PeakRSS),
+	}, nil
+}
+
+// connectorConfig is the Humio page's connector config pointed at the
+// local endpoint, with the case's variations.
+func (b *bench) connectorConfig(c pipelineCase) map[string]string {
+	cfg := map[string]string{
+		"connector.class":                 "io.confluent.connect.elasticsearch.ElasticsearchSinkConnector",
+		"tasks.max":                       strconv.Itoa(c.tasks),
+		"topics":                          benchTopic,
+		"key.ignore":                      "true",
+		"schema.ignore":                   "true",
+		"behavior.on.malformed.documents": "warn",
+		"drop.invalid.message":            "true",
+		"connection.url":                  b.ep.url + "/api/v1/ingest/elastic-bulk",
+		"type.name":                       "kafka-ingest",
+		"max.retries":                     "1000",
+	}
+	if c.gzip {
+		cfg["connection.compression"] = "true"
+	}
+	if c.transforms {
+		cfg["transforms"] = "addEnv,dropSpan"
+		cfg["transforms.addEnv.type"] = "org.apache.kafka.connect.transforms.InsertField$Value"
+		cfg["transforms.addEnv.static.field"] = "env"
+		cfg["transforms.addEnv.static.value"] = "production"
+		cfg["transforms.dropSpan.type"] = "org.apache.kafka.connect.transforms.ReplaceField$Value"
+		cfg["transforms.dropSpan.exclude"] = "span_id"
+	}
+	return cfg
+}
+
+// pipelineRun measures one case: the whole topic through a fresh worker,
+// then latency at a steady rate.
+func (b *bench) pipelineRun(ctx context.Context, c pipelineCase, raw float64) (pipelineResult, error) {
+	out := pipelineResult{Case: c.name, Tasks: c.tasks, Gzip: c.gzip, Transforms: c.transforms, RawRecordsPerSec: raw}
+	var extra []string
+	var debugAddr string
+	profiling := b.o.profile != "" && c.key == b.o.profileCase
+	if profiling {
+		port, err := freePort()
+		if err != nil {
+			return out, err
+		}
+		debugAddr = fmt.Sprintf("127.0.0.1:%d", port)
+		extra = append(extra, "-debug-listener", debugAddr)
+	}
+	w, err := startWorker(b.worker, b.dir, b.brokers, extra...)
+	if err != nil {
+		return out, err
+	}
+	defer func() { _ = w.stop(30 * time.Second) }()
+	if _, err := w.waitREST(ctx, 30*time.Second); err != nil {
+		return out, err
+	}
+	target := int64(b.produced)
+	b.ep.reset(target)
+	before, err := sampleProc(w.pid())
+	if err != nil {
+		return out, err
+	}
+	name := fmt.Sprintf("bench-%s-%d", strings.ReplaceAll(c.key, ",", "-"), time.Now().UnixNano())
+	posted := time.Now()
+	if err := w.createConnector(ctx, name, b.connectorConfig(c)); err != nil {
+		return out, err
+	}
+	var profWG sync.WaitGroup
+	var profErr error
+	if profiling {
+		profWG.Go(func() {
+			// About the time the run takes.
+			secs := max(1, b.produced/400_000)
+			profErr = fetch(ctx, fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", debugAddr, secs), filepath.Join(b.o.profile, "cpu.pprof"))
+		})
+	}
+	var timeline []string
+	lastT := time.Now()
+	if err := b.waitFor(ctx, w, name, 5*time.Minute, func() bool {
+		if os.Getenv("BENCH_TIMELINE") != "" && time.Since(lastT) >= 100*time.Millisecond {
+			lastT = time.Now()
+			timeline = append(timeline, fmt.Sprintf("%.1f:%d", time.Since(posted).Seconds(), b.ep.events.Load()/1000))
+		}
+		return b.ep.reached.Load() != 0
+	}); err != nil {
+		return out, fmt.Errorf("waiting for %d events (got %d): %w", target, b.ep.events.Load(), err)
+	}
+	after, err := sampleProc(w.pid())
+	if err != nil {
+		return out, err
+	}
+	first, last := b.ep.firstAt.Load(), b.ep.reached.Load()
+	secs := time.Duration(last - first).Seconds()
+	n := b.ep.events.Load()
+	out.Records = n
+	out.Seconds = secs
+	out.WallSeconds = time.Unix(0, last).Sub(posted).Seconds()
+	out.RecordsPerSec = float64(n) / secs
+	out.MBPerSec = out.RecordsPerSec * float64(len(event(0, 0))) / 1e6
+	out.RatioToRaw = out.RecordsPerSec / raw
+	out.PeakRSSMiB = mib(after.hwm)
+	out.CPUPerMillion = (after.cpu - before.cpu).Seconds() / (float64(n) / 1e6)
+	out.Requests = b.ep.requests.Load()
+	if len(timeline) > 0 {
+		b.progress("timeline (s:thousand events): %s; %d requests", strings.Join(timeline, " "), out.Requests)
+	}
+	out.RawJSONPath = w.logContains("delivering record values as raw JSON")
+	profWG.Wait()
+	if profErr != nil {
+		return out, profErr
+	}
+	if profiling {
+		if err := fetch(ctx, "http://"+debugAddr+"/debug/pprof/allocs", filepath.Join(b.o.profile, "allocs.pprof")); err != nil {
+			return out, err
+		}
+		if err := fetch(ctx, "http://"+debugAddr+"/debug/pprof/heap", filepath.Join(b.o.profile, "heap.pprof")); err != nil {
+			return out, err
+		}
+		b.progress("profiles written to %s", b.o.profile)
+	}
+
+	// Latency: a steady stream well below the case's capacity.
+	rate := min(b.o.latencyRate, int(out.RecordsPerSec/2))
+	count := int(float64(rate) * b.o.latencyTime.Seconds())
+	b.ep.measureSince(time.Now())
+	if err := b.prod.produce(ctx, b.produced, count, rate); err != nil {
+		return out, fmt.Errorf("latency phase: %w", err)
+	}
+	b.produced += count
+	if err := b.waitFor(ctx, w, name, time.Minute, func() bool { return b.ep.latencyCount() >= count }); err != nil {
+		return out, fmt.Errorf("latency phase: waiting for %d events (got %d): %w", count, b.ep.latencyCount(), err)
+	}
+	b.ep.measuring.Store(false)
+	p := b.ep.percentiles(0.5, 0.99)
+	out.LatencyRate = rate
+	out.LatencyP50MS, out.LatencyP99MS = ms(p[0]), ms(p[1])
+	if err := w.stop(30 * time.Second); err != nil {
+		return out, err
+	}
+	return out, nil
+}
+
+// waitFor polls cond until it holds, the worker exits or timeout passes.
+func (b *bench) waitFor(ctx context.Context, w *workerProc, connector string, timeout time.Duration, cond func() bool) error {
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if w.exited() {
+			return fmt.Errorf("the worker exited: %w", w.exitErr())
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%w after %v; connector status %s; worker log:\n%s", errTimeout, timeout,
+				w.status(ctx, connector), w.logTail())
+		}
+		t := time.NewTimer(2 * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+	return nil
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+func mib(n int64) float64        { return float64(n) / (1 << 20) }
