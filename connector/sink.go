@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"time"
+
+	"github.com/kafka-connect-go/connect/connector/data"
 )
 
 // SinkTask writes records to an external system.
@@ -58,6 +60,24 @@ type RawJSONSink interface {
 // RawJSON is a record value delivered undecoded to a RawJSONSink: the bytes
 // exactly as consumed, not yet checked to be valid JSON.
 type RawJSON []byte
+
+// RawJSONConverter is implemented by the SinkTaskContext of a runtime that
+// delivers RawJSON values. A RawJSONSink that finds a RawJSON value it
+// cannot read (not valid JSON) hands the record back with ConvertRawJSON
+// instead of deciding itself: the runtime converts the consumed bytes with
+// the connector's value converter, as it would have without raw delivery,
+// so a failure is handled exactly as a converter failure (errors.tolerance,
+// the error log, the dead letter queue with stage VALUE_CONVERTER), as the
+// Java worker handles it.
+//
+// ConvertRawJSON returns the decoded value when the converter reads the
+// bytes after all (it may be more lenient than the task); ok=false with a
+// nil error when the failure was tolerated and the record is to be
+// skipped; or the error that fails the task, to be returned from Put. It
+// must be called from Put.
+type RawJSONConverter interface {
+	ConvertRawJSON(ctx context.Context, rec *SinkRecord) (schema *data.Schema, value any, ok bool, err error)
+}
 
 // SinkTaskContext is the runtime's handle given to a sink task.
 type SinkTaskContext interface {

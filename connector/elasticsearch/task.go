@@ -19,7 +19,8 @@ type Task struct {
 	w        *writer
 	track    *tracker
 	reporter connector.ErrantRecordReporter
-	failed   error // the first fatal error, returned from every later call
+	rawConv  connector.RawJSONConverter // nil when the runtime offers none
+	failed   error                      // the first fatal error, returned from every later call
 	stopped  bool
 }
 
@@ -54,6 +55,7 @@ func (t *Task) Start(ctx connector.SinkTaskContext, config map[string]string) er
 	}
 	logIgnored(t.log, s)
 	t.reporter = ctx.ErrantRecordReporter()
+	t.rawConv, _ = ctx.(connector.RawJSONConverter)
 	t.conv = newConverter(s)
 	t.track = newTracker()
 	t.w = newWriter(s, newClient(s), t.log)
@@ -111,6 +113,21 @@ func (t *Task) Put(ctx context.Context, records []*connector.SinkRecord) error {
 		tp := rec.TopicPartition()
 		if err != nil {
 			b.buf = b.buf[:start]
+			if out, handled, rerr := t.reconvert(ctx, rec, err); handled {
+				if rerr != nil {
+					return t.fail(fmt.Errorf("humio sink: %w (%d records of the batch not taken)", rerr, len(records)-i))
+				}
+				if out == nil { // tolerated by errors.tolerance=all
+					t.track.add(tp, rec.KafkaOffset, nil)
+					continue
+				}
+				rec = out
+				if b.buf, kind, err = t.conv.appendItem(b.buf, rec); err != nil {
+					b.buf = b.buf[:start]
+				}
+			}
+		}
+		if err != nil {
 			if err := t.invalid(ctx, rec, err); err != nil {
 				// Records before this one stay queued; their offsets are
 				// tracked, and nothing after them is committed.
@@ -142,6 +159,28 @@ func (t *Task) Put(ctx context.Context, records []*connector.SinkRecord) error {
 		}
 	}
 	return nil
+}
+
+// reconvert hands a raw JSON value that is not valid JSON back to the
+// runtime's value converter (connector.RawJSONConverter), so that it is
+// handled as the Java worker handles it: a JsonConverter failure under
+// errors.tolerance, logged and sent to the dead letter queue as such,
+// before the connector ever sees the record. handled is false when that
+// does not apply (a decoded value, another problem, a runtime without the
+// hook); otherwise out is the record with the converter's value, or nil
+// when the failure was tolerated, or err is the task's failure.
+func (t *Task) reconvert(ctx context.Context, rec *connector.SinkRecord, cause error) (out *connector.SinkRecord, handled bool, err error) {
+	var se *syntaxError
+	if _, raw := rec.Value.(connector.RawJSON); !raw || t.rawConv == nil || !errors.As(cause, &se) {
+		return nil, false, nil
+	}
+	schema, value, ok, err := t.rawConv.ConvertRawJSON(ctx, rec)
+	if err != nil || !ok {
+		return nil, true, err
+	}
+	r := *rec
+	r.ValueSchema, r.Value = schema, value
+	return &r, true, nil
 }
 
 // invalid handles a record that cannot become an event: it is reported to

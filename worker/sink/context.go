@@ -3,11 +3,13 @@ package sink
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"maps"
 	"time"
 
 	"github.com/kafka-connect-go/connect/connector"
+	"github.com/kafka-connect-go/connect/connector/data"
 	"github.com/kafka-connect-go/connect/worker/tolerance"
 )
 
@@ -83,6 +85,40 @@ func (c *taskContext) ErrantRecordReporter() connector.ErrantRecordReporter {
 }
 
 func (c *taskContext) Logger() *slog.Logger { return c.t.log }
+
+var _ connector.RawJSONConverter = (*taskContext)(nil)
+
+// ConvertRawJSON converts the consumed value of a record delivered as raw
+// JSON with the value converter, through the error handling a conversion
+// failure gets on the ordinary path (see connector.RawJSONConverter).
+func (c *taskContext) ConvertRawJSON(ctx context.Context, rec *connector.SinkRecord) (*data.Schema, any, bool, error) {
+	t := c.t
+	raw := rec.Original
+	if raw == nil {
+		return nil, nil, false, fmt.Errorf("%s: the record was not delivered by the runtime (no consumed original)", rec.Coordinates())
+	}
+	s, v, err := t.cfg.ValueConverter.ToConnectData(raw.Topic, rec.Headers, raw.Value)
+	if err != nil {
+		s, v, err = t.retryData(ctx, tolerance.StageValueConverter, t.cfg.ValueConverterClass, t.cfg.ValueConverter, raw, rec.Headers, raw.Value, err)
+	}
+	switch {
+	case err == nil:
+		return s, v, true, nil
+	case errors.Is(err, tolerance.ErrSkipped):
+		return nil, nil, false, nil
+	}
+	var te *tolerance.Error
+	if errors.As(err, &te) {
+		// As a report: the task fails even if it swallows the error.
+		t.mu.Lock()
+		if t.reportErr == nil {
+			t.reportErr = err
+		}
+		t.mu.Unlock()
+		t.poke()
+	}
+	return nil, nil, false, err
+}
 
 // errantReporter reports records the task could not write through the
 // task's error handling: the error log (errors.log.enable) and the dead

@@ -279,3 +279,124 @@ func TestNoErrantReporterWithoutQueueOrLog(t *testing.T) {
 		t.Fatalf("reporter %T without a queue or error log", rep)
 	}
 }
+
+// rawReader stands in for a RawJSONSink: values starting with "bad" it
+// cannot read, and hands them back to the runtime's value converter.
+func rawReader(t *testing.T, kept *[]string, mu *sync.Mutex) func(context.Context, connector.SinkTaskContext, []*connector.SinkRecord) error {
+	return func(ctx context.Context, tc connector.SinkTaskContext, recs []*connector.SinkRecord) error {
+		rc, ok := tc.(connector.RawJSONConverter)
+		if !ok {
+			t.Fatal("the sink task context offers no RawJSONConverter")
+		}
+		for _, r := range recs {
+			raw, isRaw := r.Value.(connector.RawJSON)
+			if !isRaw {
+				t.Errorf("value %T, want RawJSON", r.Value)
+				continue
+			}
+			v := string(raw)
+			if strings.HasPrefix(v, "bad") {
+				_, value, ok, err := rc.ConvertRawJSON(ctx, r)
+				if err != nil {
+					return err
+				}
+				if !ok {
+					continue // skipped under errors.tolerance=all
+				}
+				v = "converted:" + fmt.Sprint(value)
+			}
+			mu.Lock()
+			*kept = append(*kept, v)
+			mu.Unlock()
+		}
+		return nil
+	}
+}
+
+// rawTask is a recording task whose Put is given the call's context.
+type rawTask struct {
+	recordingTask
+	put func(context.Context, connector.SinkTaskContext, []*connector.SinkRecord) error
+}
+
+func (r *rawTask) Put(ctx context.Context, recs []*connector.SinkRecord) error {
+	if err := r.put(ctx, r.ctx, recs); err != nil {
+		return err
+	}
+	return r.recordingTask.Put(ctx, recs)
+}
+
+// A raw JSON value the task cannot read goes back through the value
+// converter and its error handling, as if it had never been delivered raw:
+// under errors.tolerance=all the converter's failure is skipped and written
+// to the dead letter queue with stage VALUE_CONVERTER; what the converter
+// reads after all is delivered decoded.
+func TestRawJSONHandedBackToTheConverter(t *testing.T) {
+	s, op := newErrantSetup(t, "rawall", true)
+	// "bad" fails the test converter; "badge" it reads.
+	produce(t, s.addrs, "rawall", 0, "ok0", "bad", "badge", "ok3")
+	var mu sync.Mutex
+	var kept []string
+	rt := &rawTask{put: rawReader(t, &kept, &mu)}
+	cfg := baseConfig(s.addrs, rt, "rawall")
+	cfg.RawJSONValues = true
+	cfg.Tolerance = op
+	r := start(t, cfg)
+	waitFor(t, 30*time.Second, func() error {
+		if got := committed(t, s.addrs, "connect-test", "rawall", 1)[0]; got != 4 {
+			return fmt.Errorf("committed %d", got)
+		}
+		return nil
+	})
+	if err := r.stopAndWait(t); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	got := strings.Join(kept, ",")
+	mu.Unlock()
+	if got != "ok0,converted:badge,ok3" {
+		t.Fatalf("task kept %s", got)
+	}
+	m := s.readDLQ(t, 1)[0]
+	if string(m.Value) != "bad" || header(m, tolerance.HeaderStage) != "VALUE_CONVERTER" ||
+		header(m, tolerance.HeaderExecutingClass) != "test.StringConverter" || header(m, tolerance.HeaderOffset) != "1" {
+		t.Fatalf("queue record %q headers %v", m.Value, m.Headers)
+	}
+}
+
+// Under errors.tolerance=none the handed-back failure fails the task with
+// the converter's stage and the record's coordinates, as without raw
+// delivery; nothing from the record on is committed.
+func TestRawJSONHandedBackUnderNone(t *testing.T) {
+	s, op := newErrantSetup(t, "rawnone", false)
+	produce(t, s.addrs, "rawnone", 0, "ok0", "ok1", "bad", "ok3")
+	var mu sync.Mutex
+	var kept []string
+	rt := &rawTask{put: rawReader(t, &kept, &mu)}
+	cfg := baseConfig(s.addrs, rt, "rawnone")
+	cfg.RawJSONValues = true
+	cfg.Tolerance = op
+	r := start(t, cfg)
+	var err error
+	select {
+	case err = <-r.done:
+		r.done <- err
+	case <-time.After(30 * time.Second):
+		t.Fatal("task did not fail")
+	}
+	var te *tolerance.Error
+	if !errors.As(err, &te) || !strings.HasPrefix(err.Error(), "Tolerance exceeded in error handler") {
+		t.Fatalf("Run = %v, want the tolerance error itself", err)
+	}
+	for _, want := range []string{"VALUE_CONVERTER", "test.StringConverter", "topic rawnone partition 0 offset 2", `cannot convert "bad"`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+	if m := s.readDLQ(t, 1)[0]; string(m.Value) != "bad" {
+		t.Fatalf("queue holds %q", m.Value)
+	}
+	if got, ok := committed(t, s.addrs, "connect-test", "rawnone", 1)[0]; ok && got > 2 {
+		t.Fatalf("committed %d, past the failed record", got)
+	}
+}

@@ -672,6 +672,11 @@ func (t *Task) put(ctx context.Context, b *batch) error {
 		t.pause.setRedelivery(true)
 		return t.afterTaskCall(ctx)
 	}
+	if rerr := t.reported(); rerr != nil {
+		// The task failed because of a record it reported (or handed back
+		// for conversion) under errors.tolerance=none: that is the cause.
+		return rerr
+	}
 	if connector.IsRetriable(err) {
 		t.log.Warn("retriable error from put; pausing and redelivering the batch", "records", len(b.records), "error", err)
 		t.pending = b
