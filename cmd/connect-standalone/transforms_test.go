@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -50,6 +52,16 @@ func smtValue(i int, bad bool) string {
 	return fmt.Sprintf(`{"event_id":%d,"level":"info","message":"order %d placed","password":"hunter%d"}`, i, i, i)
 }
 
+// post creates the connector from its JSON and deletes it when the test
+// ends.
+func (r *humioRun) post(body string) {
+	r.t.Helper()
+	proctest.MustHTTP(r.t, http.MethodPost, r.w.url+"/connectors", body, http.StatusCreated)
+	r.t.Cleanup(func() {
+		proctest.MustHTTP(r.t, http.MethodDelete, r.w.url+"/connectors/"+r.name, "", http.StatusNoContent)
+	})
+}
+
 // produceAppLogs writes events from..to-1 in order, event i to partition
 // i%partitions (so at offset i/partitions when the topic started empty);
 // bad says which are not JSON.
@@ -81,31 +93,47 @@ func produceAppLogs(t *testing.T, broker *kfake.Cluster, topic string, partition
 	}
 }
 
-// smtConnector is the README's example: examples/humio-sink.json with the
-// topic, the transformations, the predicate and the error handling keys.
-func smtConnector(topic, dlq, tolerance string) map[string]any {
-	return map[string]any{
-		"topics":                                          topic,
-		"transforms":                                      "dropDebug,addPipeline,dropSecrets,byDay",
-		"transforms.dropDebug.type":                       "org.apache.kafka.connect.transforms.Filter",
-		"transforms.dropDebug.predicate":                  "isDebug",
-		"transforms.addPipeline.type":                     "org.apache.kafka.connect.transforms.InsertField$Value",
-		"transforms.addPipeline.static.field":             "pipeline",
-		"transforms.addPipeline.static.value":             "kafka-connect-go",
-		"transforms.dropSecrets.type":                     "org.apache.kafka.connect.transforms.ReplaceField$Value",
-		"transforms.dropSecrets.exclude":                  "password",
-		"transforms.byDay.type":                           "org.apache.kafka.connect.transforms.TimestampRouter",
-		"transforms.byDay.topic.format":                   "${topic}-${timestamp}",
-		"transforms.byDay.timestamp.format":               "yyyyMMdd",
-		"predicates":                                      "isDebug",
-		"predicates.isDebug.type":                         "org.apache.kafka.connect.transforms.predicates.HasHeaderKey",
-		"predicates.isDebug.name":                         "debug-only",
-		"errors.tolerance":                                tolerance,
-		"errors.log.enable":                               true,
-		"errors.deadletterqueue.topic.name":               dlq,
-		"errors.deadletterqueue.topic.replication.factor": 1,
-		"errors.deadletterqueue.context.headers.enable":   true,
+// smtConnector is the example connector of README.md's "Transforms and
+// error handling", pointed at host, with keys replaced by extra.
+func smtConnector(t *testing.T, name, host string, extra map[string]any) string {
+	t.Helper()
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
 	}
+	_, sec, ok := strings.Cut(string(readme), "\n## Transforms and error handling\n")
+	if !ok {
+		t.Fatal(`README.md has no section "Transforms and error handling"`)
+	}
+	_, block, ok := strings.Cut(sec, "```json\n")
+	block, _, ok2 := strings.Cut(block, "\n```")
+	if !ok || !ok2 {
+		t.Fatal("no JSON example in README.md's Transforms and error handling")
+	}
+	var req struct {
+		Name   string         `json:"name"`
+		Config map[string]any `json:"config"`
+	}
+	if err := json.Unmarshal([]byte(block), &req); err != nil {
+		t.Fatalf("README.md's example: %v", err)
+	}
+	if req.Name != "humio-applogs" || req.Config["topics"] != smtTopic {
+		t.Fatalf("README.md's example is %q on %v; the test expects humio-applogs on %s", req.Name, req.Config["topics"], smtTopic)
+	}
+	url, _ := req.Config["connection.url"].(string)
+	if !strings.Contains(url, exampleHost) {
+		t.Fatalf("README.md's example does not point at %s", exampleHost)
+	}
+	req.Name = name
+	req.Config["connection.url"] = strings.Replace(url, exampleHost, host, 1)
+	for k, v := range extra {
+		req.Config[k] = v
+	}
+	b, err := json.Marshal(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 // readAll reads n records of partition 0 of topic.
@@ -232,8 +260,8 @@ func TestTransformsAndDeadLetterQueue(t *testing.T) {
 
 	t.Run("tolerance all", func(t *testing.T) {
 		began := time.Now()
-		r := newHumioRun(t, w, "humio-smt", humiotest.Config{})
-		r.create(smtConnector(smtTopic, "applogs-dlq", "all"))
+		r := newHumioRun(t, w, "humio-applogs", humiotest.Config{})
+		r.post(smtConnector(t, r.name, r.host, nil)) // the README's example as it is
 		r.waitEvents(smtGood, 60*time.Second)
 		ids := map[int]int{}
 		for _, e := range r.srv.Events() {
@@ -259,6 +287,20 @@ func TestTransformsAndDeadLetterQueue(t *testing.T) {
 		if len(ids) != smtGood {
 			t.Fatalf("%d distinct good events arrived, want %d", len(ids), smtGood)
 		}
+		// The README shows event 7 before and after.
+		readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range r.srv.Events() {
+			if v, _ := e.Field("event_id"); v == 7.0 {
+				for _, quoted := range []string{"`" + smtValue(7, false) + "`", "`" + string(e.Source) + "`"} {
+					if !strings.Contains(string(readme), quoted) {
+						t.Errorf("README.md does not quote %s", quoted)
+					}
+				}
+			}
+		}
 		seen := map[int]bool{}
 		for _, m := range readAll(t, broker, "applogs-dlq", smtBad) {
 			seen[checkDLQRecord(t, m, r.name, smtTopic, smtPartitions, smtIsBad)] = true
@@ -277,6 +319,34 @@ func TestTransformsAndDeadLetterQueue(t *testing.T) {
 			len(ids), smtFiltered, len(seen), time.Since(began).Round(time.Millisecond))
 	})
 
+	// Without transformations the sink reads JSON values itself (raw JSON
+	// delivery) and hands values that are not JSON back to the worker's
+	// converter: the outcome is Java's, whatever drop.invalid.message says.
+	t.Run("tolerance all without transforms", func(t *testing.T) {
+		r := newHumioRun(t, w, "humio-raw", humiotest.Config{})
+		r.create(map[string]any{"topics": smtTopic, "drop.invalid.message": false, // examples/humio-sink.json
+			"errors.tolerance": "all", "errors.deadletterqueue.topic.name": "applogs-dlq-raw",
+			"errors.deadletterqueue.topic.replication.factor": 1, "errors.deadletterqueue.context.headers.enable": true})
+		r.waitEvents(smtEvents-smtBad, 60*time.Second)
+		seen := map[int]bool{}
+		for _, m := range readAll(t, broker, "applogs-dlq-raw", smtBad) {
+			seen[checkDLQRecord(t, m, r.name, smtTopic, smtPartitions, smtIsBad)] = true
+		}
+		if len(seen) != smtBad {
+			t.Fatalf("%d distinct bad events in the dead letter queue, want %d", len(seen), smtBad)
+		}
+		proctest.WaitFor(t, 30*time.Second, func() error {
+			got := groupOffsets(t, broker, r.name, smtTopic, smtPartitions)
+			if got[0] != smtEvents/2 || got[1] != smtEvents/2 {
+				return fmt.Errorf("committed %v, want %d on both partitions", got, smtEvents/2)
+			}
+			return nil
+		})
+		if !strings.Contains(w.proc.Output(), `msg="delivering record values as raw JSON" logger=connect.worker connector=humio-raw`) {
+			t.Fatal("the connector did not take the raw JSON path")
+		}
+	})
+
 	// One partition: the first half of the events is good and is committed
 	// before the second half, with 2% bad events, arrives; the task must
 	// fail at the first of them and commit nothing from it on.
@@ -287,7 +357,8 @@ func TestTransformsAndDeadLetterQueue(t *testing.T) {
 		began := time.Now()
 		produceAppLogs(t, broker, topic, 1, 0, half, bad)
 		r := newHumioRun(t, w, "humio-smt-none", humiotest.Config{})
-		r.create(smtConnector(topic, "applogs-dlq-none", "none"))
+		r.post(smtConnector(t, r.name, r.host, map[string]any{"topics": topic,
+			"errors.deadletterqueue.topic.name": "applogs-dlq-none", "errors.tolerance": "none"}))
 		proctest.WaitFor(t, 60*time.Second, func() error {
 			if trace := r.failed(); trace != "" {
 				t.Fatalf("task failed on good events: %s", trace)
@@ -327,9 +398,9 @@ func TestTransformsAndDeadLetterQueue(t *testing.T) {
 	// Java's message for a type that is not a concrete transformation,
 	// when creating.
 	t.Run("abstract class", func(t *testing.T) {
-		cfg := smtConnector(smtTopic, "x-dlq", "all")
-		cfg["transforms.addPipeline.type"] = "org.apache.kafka.connect.transforms.InsertField"
-		body := proctest.MustHTTP(t, http.MethodPost, w.url+"/connectors", connectorJSON(t, "bad-type", "localhost:1", cfg), http.StatusBadRequest)
+		cfg := smtConnector(t, "bad-type", "localhost:1", map[string]any{
+			"transforms.addPipeline.type": "org.apache.kafka.connect.transforms.InsertField"})
+		body := proctest.MustHTTP(t, http.MethodPost, w.url+"/connectors", cfg, http.StatusBadRequest)
 		want := "This class is abstract and cannot be created. Did you mean org.apache.kafka.connect.transforms.InsertField$Key, " +
 			"org.apache.kafka.connect.transforms.InsertField$Value?"
 		if !strings.Contains(body, want) {
