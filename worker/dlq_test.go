@@ -1,6 +1,7 @@
 package worker_test
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/IBM/sarama"
 
+	"github.com/kafka-connect-go/connect/connector"
 	"github.com/kafka-connect-go/connect/storage"
 	"github.com/kafka-connect-go/connect/storage/memstore"
 )
@@ -154,5 +156,42 @@ func TestStartRefusesPluginOfAnotherKind(t *testing.T) {
 		"topics": "events", "transforms": "p", "transforms.p.type": "test.ValueIs"}, storage.TargetStarted)
 	if err == nil || !strings.Contains(err.Error(), "Class class test.ValueIs does not implement the Transformation interface") {
 		t.Fatalf("StartConnector = %v", err)
+	}
+}
+
+// A failed task's cause — what its REST status trace shows — names the
+// stage, the class and the record for a transformation failure, and the
+// records of the batch for a Put failure, with the whole error chain.
+func TestFailureTracesNameTheRecord(t *testing.T) {
+	addrs := kafka(t, map[string]int32{"events": 1})
+	produce(t, addrs, "events", "a", "explode", "c")
+	mb := newMemBackend()
+	w := newWorker(t, addrs, testRegistry(t, mb), memstore.NewOffsetStore())
+	w.run(t, "tx", map[string]string{"connector.class": "test.MemSinkConnector", "topics": "events",
+		"transforms": "up", "transforms.up.type": "test.Upper", "transforms.up.mode": "a"})
+	s := w.ev.waitTask(t, storage.TaskID{Connector: "tx"}, storage.StateFailed)
+	for _, want := range []string{"Tolerance exceeded in error handler", `connector "tx" task 0`, "stage TRANSFORMATION",
+		"class test.Upper", "topic events partition 0 offset 1", "boom"} {
+		if !strings.Contains(s.cause.Error(), want) {
+			t.Errorf("transformation failure cause %q lacks %q", s.cause, want)
+		}
+	}
+
+	produce(t, addrs, "other", "x", "y", "z")
+	mb2 := newMemBackend()
+	mb2.failPut = func(task, n int, recs []*connector.SinkRecord) error {
+		if len(recs) > 0 {
+			return fmt.Errorf("backend refused: %w", errors.New("disk full"))
+		}
+		return nil
+	}
+	w2 := newWorker(t, addrs, testRegistry(t, mb2), memstore.NewOffsetStore())
+	w2.run(t, "put", map[string]string{"connector.class": "test.MemSinkConnector", "topics": "other"})
+	s = w2.ev.waitTask(t, storage.TaskID{Connector: "put"}, storage.StateFailed)
+	for _, want := range []string{`connector "put" task 0`, "exiting WorkerSinkTask due to unrecoverable exception",
+		"topic other partition 0 offsets 0 to ", "backend refused: disk full"} {
+		if !strings.Contains(s.cause.Error(), want) {
+			t.Errorf("put failure cause %q lacks %q", s.cause, want)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package sink
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -34,6 +35,33 @@ func (b *batch) detach() *batch {
 	out := &batch{records: b.records, offsets: b.offsets, consumed: b.consumed}
 	b.reset()
 	return out
+}
+
+// span says where the batch's records are, for the trace of a failed Put:
+// "topic t partition p offsets a to b" per partition.
+func (b *batch) span() string {
+	type rng struct{ first, last int64 }
+	var order []connector.TopicPartition
+	spans := map[connector.TopicPartition]*rng{}
+	for _, r := range b.records {
+		tp := r.TopicPartition()
+		s := spans[tp]
+		if s == nil {
+			s = &rng{r.KafkaOffset, r.KafkaOffset}
+			spans[tp] = s
+			order = append(order, tp)
+		}
+		s.first, s.last = min(s.first, r.KafkaOffset), max(s.last, r.KafkaOffset)
+	}
+	parts := make([]string, len(order))
+	for i, tp := range order {
+		s := spans[tp]
+		parts[i] = fmt.Sprintf("topic %s partition %d offsets %d to %d", tp.Topic, tp.Partition, s.first, s.last)
+	}
+	if len(parts) == 0 {
+		return "no records"
+	}
+	return strings.Join(parts, ", ")
 }
 
 // drop removes a partition's records, for a seek that makes them stale.

@@ -683,7 +683,8 @@ func (t *Task) put(ctx context.Context, b *batch) error {
 		t.pause.setRedelivery(true)
 		return t.afterTaskCall(ctx)
 	}
-	return fmt.Errorf("put of %d records failed (exiting WorkerSinkTask due to unrecoverable exception): %w", len(b.records), err)
+	return fmt.Errorf("put of %d records (%s) failed (exiting WorkerSinkTask due to unrecoverable exception): %w",
+		len(b.records), b.span(), err)
 }
 
 func (t *Task) redeliver(ctx context.Context) error {
