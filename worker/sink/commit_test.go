@@ -321,20 +321,34 @@ func TestPeriodicCommitGivesWayToStop(t *testing.T) {
 
 // stalledPutTask is a sink whose destination stopped answering: while
 // stalled, Put waits for buffer room until its context ends.
+// stalledPutTask's Put waits, as a sink whose destination does not answer
+// waits for buffer room, until the destination is back (release) or its
+// context ends.
 type stalledPutTask struct {
 	*recordingTask
-	stalled     atomic.Bool
+	back        chan struct{} // closed when the destination is back
 	waiting     atomic.Bool
 	interrupted atomic.Int32
 }
 
+func newStalledPutTask() *stalledPutTask {
+	return &stalledPutTask{recordingTask: &recordingTask{}, back: make(chan struct{})}
+}
+
+// release brings the destination back: waiting Puts go through.
+func (s *stalledPutTask) release() { close(s.back) }
+
 func (s *stalledPutTask) Put(ctx context.Context, recs []*connector.SinkRecord) error {
-	if s.stalled.Load() && len(recs) > 0 {
+	if len(recs) > 0 {
 		s.waiting.Store(true)
-		<-ctx.Done()
-		s.waiting.Store(false)
-		s.interrupted.Add(1)
-		return fmt.Errorf("waiting for buffer room: %w", ctx.Err())
+		select {
+		case <-s.back:
+			s.waiting.Store(false)
+		case <-ctx.Done():
+			s.waiting.Store(false)
+			s.interrupted.Add(1)
+			return fmt.Errorf("waiting for buffer room: %w", ctx.Err())
+		}
 	}
 	return s.recordingTask.Put(ctx, recs)
 }
@@ -356,8 +370,7 @@ func TestStalledPutGivesWayToRebalance(t *testing.T) {
 		cfg.Client.Consumer.Group.Rebalance.Timeout = 4 * time.Second
 		return cfg
 	}
-	t1 := &stalledPutTask{recordingTask: &recordingTask{}}
-	t1.stalled.Store(true)
+	t1 := newStalledPutTask()
 	start(t, configure(baseConfig(addrs, t1, "sp")))
 	waitFor(t, 30*time.Second, func() error {
 		if !t1.waiting.Load() {
@@ -387,7 +400,9 @@ func TestStalledPutGivesWayToRebalance(t *testing.T) {
 	if t1.interrupted.Load() == 0 {
 		t.Fatal("the stalled Put was never interrupted")
 	}
-	t1.stalled.Store(false) // the destination is back
+	// The destination is back: a Put waiting since the rebalance (task 1
+	// kept partitions) goes through, as does everything after it.
+	t1.release()
 	waitFor(t, 30*time.Second, func() error {
 		got := map[string]bool{}
 		for _, v := range append(t1.values(), t2.values()...) {
