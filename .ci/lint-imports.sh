@@ -21,7 +21,7 @@ worker/source                worker/tolerance storage connector connector/data c
 worker/tolerance             connector connector/data connector/configdef
 worker/group                 -
 worker/config                connector connector/configdef connector/provider
-worker                       connector/provider worker/config worker/sink worker/source worker/tolerance storage connector connector/plugin connector/data connector/configdef
+worker                       connector/provider worker/herder worker/config worker/sink worker/source worker/tolerance storage connector connector/plugin connector/data connector/configdef
 storage                      -
 storage/kafkalog             -
 storage/kafkastore           storage storage/kafkalog connector/converter connector/data

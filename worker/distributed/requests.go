@@ -7,7 +7,6 @@ import (
 	"maps"
 	"slices"
 
-	"github.com/kafka-connect-go/connect/connector/configdef"
 	"github.com/kafka-connect-go/connect/connector/plugin"
 	"github.com/kafka-connect-go/connect/storage"
 	"github.com/kafka-connect-go/connect/worker"
@@ -436,37 +435,19 @@ func (h *Herder) ConnectorPlugins(_ context.Context, connectorsOnly bool) ([]her
 
 // ConnectorPluginConfig implements rest.Herder.
 func (h *Herder) ConnectorPluginConfig(_ context.Context, name string) ([]herder.ConfigKeyInfo, error) {
-	return herder.PluginConfig(h.cfg.Registry, name, func(k plugin.Kind) *configdef.ConfigDef {
-		if k == plugin.Sink {
-			return worker.SinkConfigDef(h.cfg.Registry)
-		}
-		return worker.SourceConfigDef(h.cfg.Registry)
-	})
+	return herder.PluginConfig(h.cfg.Registry, name, worker.FrameworkConfigDef(h.cfg.Registry))
 }
 
-// ValidateConnectorConfig implements rest.Herder.
+// ValidateConnectorConfig implements rest.Herder. Unlike a create, a
+// config without a usable connector.class is a 500 here, as in Java.
 func (h *Herder) ValidateConnectorConfig(_ context.Context, cfg map[string]*string) (herder.ConfigInfos, error) {
-	props := make(map[string]string, len(cfg))
-	var nulls []string
-	for k, v := range cfg {
-		if v == nil {
-			nulls = append(nulls, k)
-			continue
-		}
-		props[k] = *v
-	}
+	props, nulls := worker.SplitNulls(cfg)
 	v, err := h.validation(props)
 	if err != nil {
-		if errors.Is(err, worker.ErrNoConnectorClass) {
-			return herder.ConfigInfos{}, fmt.Errorf("Connector config %v contains no connector type", slices.Sorted(maps.Keys(props)))
-		}
 		return herder.ConfigInfos{}, err
 	}
-	slices.Sort(nulls)
-	for _, k := range nulls {
-		v.AddError(k, "Null value can not be supplied as the configuration value.")
-	}
-	return infosOf(v), nil
+	v.AddNullErrors(nulls)
+	return v.Infos(), nil
 }
 
 // validation validates a config as the Worker does, plus the distributed
@@ -493,25 +474,9 @@ func (h *Herder) validation(props map[string]string) (*worker.ConfigValidation, 
 func (h *Herder) validate(props map[string]string) (herder.ConfigInfos, error) {
 	v, err := h.validation(props)
 	if err != nil {
-		if errors.Is(err, worker.ErrNoConnectorClass) {
-			return herder.ConfigInfos{}, herder.BadRequestf("Connector config %v contains no connector type", slices.Sorted(maps.Keys(props)))
-		}
-		var unknown *plugin.UnknownPluginError
-		if errors.As(err, &unknown) {
-			return herder.ConfigInfos{}, herder.BadRequestf("Failed to find any class that implements Connector and which name matches %s: %v", props["connector.class"], err)
-		}
-		return herder.ConfigInfos{}, err
+		return herder.ConfigInfos{}, worker.CreateValidationError(props, err)
 	}
-	return infosOf(v), nil
-}
-
-// infosOf turns a worker validation into the REST answer.
-func infosOf(v *worker.ConfigValidation) herder.ConfigInfos {
-	parts := []herder.ConfigInfos{herder.ConfigInfosFrom(v.Class, v.Groups, v.Keys, v.Values)}
-	for _, s := range v.Sections {
-		parts = append(parts, herder.PrefixedConfigInfos(s.Prefix, s.Keys, s.Values))
-	}
-	return herder.MergeConfigInfos(v.Class, parts...)
+	return v.Infos(), nil
 }
 
 // SetClusterLoggerLevel implements rest.Herder: a record in the config
