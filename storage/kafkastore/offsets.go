@@ -3,7 +3,6 @@ package kafkastore
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -109,7 +108,7 @@ func (s *OffsetStore) Get(ctx context.Context, keys [][]byte) (map[string][]byte
 	defer s.mu.Unlock()
 	out := make(map[string][]byte, len(keys))
 	for _, k := range keys {
-		if e, ok := s.entries[canonicalKey(k)]; ok && e.Value != nil {
+		if e, ok := s.entries[storage.CanonicalOffsetKey(k)]; ok && e.Value != nil {
 			out[string(k)] = bytes.Clone(e.Value)
 		}
 	}
@@ -126,7 +125,7 @@ func (s *OffsetStore) Set(ctx context.Context, entries []storage.OffsetEntry) er
 	s.mu.Lock()
 	for i, e := range entries {
 		key := e.Key
-		if old, ok := s.entries[canonicalKey(e.Key)]; ok {
+		if old, ok := s.entries[storage.CanonicalOffsetKey(e.Key)]; ok {
 			key = old.Key // the bytes already in the topic, maybe Java's
 		}
 		writes[i] = storage.OffsetEntry{Key: bytes.Clone(key), Value: bytes.Clone(e.Value)}
@@ -203,44 +202,16 @@ func (s *OffsetStore) consume(r kafkalog.Record) {
 // put stores an entry under its canonical key, keeping the key bytes first
 // seen; the caller holds mu.
 func (s *OffsetStore) put(e storage.OffsetEntry) {
-	c := canonicalKey(e.Key)
+	c := storage.CanonicalOffsetKey(e.Key)
 	if old, ok := s.entries[c]; ok {
 		e.Key = old.Key
 	}
 	s.entries[c] = e
 }
 
-// canonicalKey is equal for keys of equal JSON meaning: decoded and
-// re-encoded with sorted object keys, numbers as written. Bytes that are
-// not JSON stand for themselves.
-func canonicalKey(key []byte) string {
-	var v any
-	d := json.NewDecoder(bytes.NewReader(key))
-	d.UseNumber()
-	if err := d.Decode(&v); err != nil || d.More() {
-		return "raw:" + string(key)
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return "raw:" + string(key)
-	}
-	return string(b)
-}
-
 // offsetKeyConnector returns the connector of a ["<connector>",{...}] key;
 // Java ignores keys of any other shape.
 func offsetKeyConnector(key []byte) (string, bool) {
-	var parts []json.RawMessage
-	if err := json.Unmarshal(key, &parts); err != nil || len(parts) != 2 {
-		return "", false
-	}
-	var connector string
-	if err := json.Unmarshal(parts[0], &connector); err != nil {
-		return "", false
-	}
-	var partition map[string]any
-	if err := json.Unmarshal(parts[1], &partition); err != nil || partition == nil {
-		return "", false
-	}
-	return connector, true
+	connector, _, ok := storage.ParseOffsetKey(key)
+	return connector, ok
 }

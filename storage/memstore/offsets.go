@@ -3,7 +3,6 @@ package memstore
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"sort"
 	"sync"
 
@@ -70,7 +69,7 @@ func (s *OffsetStore) Get(ctx context.Context, keys [][]byte) (map[string][]byte
 	}
 	out := make(map[string][]byte, len(keys))
 	for _, k := range keys {
-		e, ok := s.entries[CanonicalOffsetKey(k)]
+		e, ok := s.entries[storage.CanonicalOffsetKey(k)]
 		if !ok || e.Value == nil {
 			continue
 		}
@@ -92,7 +91,7 @@ func (s *OffsetStore) Set(ctx context.Context, entries []storage.OffsetEntry) er
 
 func (s *OffsetStore) put(entries []storage.OffsetEntry) {
 	for _, e := range entries {
-		c := CanonicalOffsetKey(e.Key)
+		c := storage.CanonicalOffsetKey(e.Key)
 		key := e.Key
 		if old, ok := s.entries[c]; ok {
 			key = old.Key // keep the bytes first written (maybe by Java)
@@ -114,7 +113,7 @@ func (s *OffsetStore) ConnectorPartitions(ctx context.Context, connector string)
 		if e.Value == nil {
 			continue
 		}
-		if name, _, ok := ParseOffsetKey(e.Key); ok && name == connector {
+		if name, _, ok := storage.ParseOffsetKey(e.Key); ok && name == connector {
 			out = append(out, bytes.Clone(e.Key))
 		}
 	}
@@ -142,39 +141,4 @@ func (s *OffsetStore) Load(entries []storage.OffsetEntry) {
 	defer s.mu.Unlock()
 	s.entries = make(map[string]storage.OffsetEntry, len(entries))
 	s.put(entries)
-}
-
-// CanonicalOffsetKey returns a string equal for keys of equal JSON meaning:
-// the key decoded and re-encoded with sorted object keys and numbers kept
-// as written. Bytes that are not JSON are their own canonical form.
-func CanonicalOffsetKey(key []byte) string {
-	var v any
-	d := json.NewDecoder(bytes.NewReader(key))
-	d.UseNumber()
-	if err := d.Decode(&v); err != nil || d.More() {
-		return "raw:" + string(key)
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return "raw:" + string(key)
-	}
-	return string(b)
-}
-
-// ParseOffsetKey splits an offsets key ["<connector>",{partition}] into its
-// parts; ok is false for any other shape, which Java ignores too.
-func ParseOffsetKey(key []byte) (connector string, partition map[string]any, ok bool) {
-	var parts []json.RawMessage
-	if err := json.Unmarshal(key, &parts); err != nil || len(parts) != 2 {
-		return "", nil, false
-	}
-	if err := json.Unmarshal(parts[0], &connector); err != nil {
-		return "", nil, false
-	}
-	d := json.NewDecoder(bytes.NewReader(parts[1]))
-	d.UseNumber()
-	if err := d.Decode(&partition); err != nil || partition == nil {
-		return "", nil, false
-	}
-	return connector, partition, true
 }
