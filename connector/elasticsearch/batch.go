@@ -1,6 +1,7 @@
 package elasticsearch
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/kafka-connect-go/connect/connector"
@@ -31,13 +32,35 @@ type batch struct {
 }
 
 // item is one record's bytes in batch.buf, from the previous item's end (or
-// 0) to end.
+// 0) to end, and where the record came from, for logs and errors. The
+// record itself is kept only when the task has an errant record reporter,
+// which is handed the records Humio rejects: otherwise a batch would keep
+// every record it holds alive until Humio answered, and with them the
+// consumer's fetch buffers their values point into — several times the
+// memory of the bulk body.
 type item struct {
-	end int
-	rec *connector.SinkRecord
+	end       int
+	offset    int64
+	partition int32
+	topic     string
+	rec       *connector.SinkRecord // nil without a reporter
 }
 
-// rejection is an event Humio refused, with why.
+func newItem(end int, rec *connector.SinkRecord, keep bool) item {
+	it := item{end: end, offset: rec.KafkaOffset, partition: rec.Partition, topic: rec.Topic}
+	if keep {
+		it.rec = rec
+	}
+	return it
+}
+
+// coordinates renders the record's place as connector.Record.Coordinates does.
+func (it *item) coordinates() string {
+	return "topic " + it.topic + " partition " + strconv.Itoa(int(it.partition)) + " offset " + strconv.FormatInt(it.offset, 10)
+}
+
+// rejection is an event Humio refused, with why; rec is nil without a
+// reporter to hand it to.
 type rejection struct {
 	rec *connector.SinkRecord
 	err error

@@ -143,8 +143,7 @@ func (c *client) post(ctx context.Context, body []byte, scratch *bytes.Buffer) (
 	}
 	resp.status = hr.StatusCode
 	resp.location = hr.Header.Get("Location")
-	scratch.Reset()
-	_, err = scratch.ReadFrom(io.LimitReader(hr.Body, maxResponseBytes))
+	err = readResponse(hr, scratch)
 	hr.Body.Close()
 	if err != nil {
 		return resp, ep.url, released, fmt.Errorf("reading the response (HTTP %d): %w", hr.StatusCode, err)
@@ -166,6 +165,31 @@ func (c *client) post(ctx context.Context, body []byte, scratch *bytes.Buffer) (
 		}
 	}
 	return resp, ep.url, released, nil
+}
+
+// responsePrefix is how much of a response is read before deciding
+// whether the rest is needed: Elasticsearch and Humio write "errors" right
+// after "took", in the first few dozen bytes.
+const responsePrefix = 512
+
+// readResponse reads the response body into scratch — only its start when
+// that is a success with "errors":false, which is all a caller looks at
+// then: the items of a large batch's answer (about a hundred bytes per
+// event) are drained without being kept.
+func readResponse(hr *http.Response, scratch *bytes.Buffer) error {
+	scratch.Reset()
+	body := io.LimitReader(hr.Body, maxResponseBytes)
+	if _, err := scratch.ReadFrom(io.LimitReader(body, responsePrefix)); err != nil {
+		return err
+	}
+	if hr.StatusCode >= 200 && hr.StatusCode < 300 {
+		if errs, found := bulkErrorsFlag(scratch.Bytes()); found && !errs {
+			_, err := io.Copy(io.Discard, body) // drained, so the connection is reused
+			return err
+		}
+	}
+	_, err := scratch.ReadFrom(body)
+	return err
 }
 
 // compress gzips body at BestSpeed: the cheapest level still shrinks log

@@ -2,6 +2,7 @@ package elasticsearch
 
 import (
 	"encoding/binary"
+	"math/bits"
 	"strconv"
 	"time"
 )
@@ -211,25 +212,36 @@ const (
 	lanesTop = 0x8080808080808080
 )
 
-// specialInWord reports whether any of the 8 bytes is '"', '\\' or a
-// control character, i.e. needs a closer look inside a string.
-func specialInWord(x uint64) bool {
+// specialMask flags, in the top bit of its lane, each of the 8 bytes of x
+// that is '"', '\\' or a control character, i.e. needs a closer look inside
+// a string. Lanes above a flagged one may be flagged wrongly (a borrow
+// carries into them), but the lowest flagged lane is always right, and it
+// is the only one looked at.
+func specialMask(x uint64) uint64 {
 	q := x ^ (lanes1 * '"')
 	bs := x ^ (lanes1 * '\\')
-	return ((q-lanes1)&^q|(bs-lanes1)&^bs|(x-lanes1*0x20)&^x)&lanesTop != 0
+	return ((q-lanes1)&^q | (bs-lanes1)&^bs | (x-lanes1*0x20)&^x) & lanesTop
 }
 
 // skipString returns the offset just after the string starting at b[i]=='"'.
-// Strings are most of a log event, so plain runs are skipped 8 bytes at a
-// time.
+// Strings are most of a log event, so they are read 8 bytes at a time, and
+// the first byte that needs a look is found from the word's mask without
+// going back over it byte by byte.
 func skipString(b []byte, i int) (int, error) {
 	i++
 	for {
-		for i+8 <= len(b) && !specialInWord(binary.LittleEndian.Uint64(b[i:])) {
+		for {
+			if i+8 > len(b) {
+				for i < len(b) && plainStringByte[b[i]] {
+					i++
+				}
+				break
+			}
+			if m := specialMask(binary.LittleEndian.Uint64(b[i:])); m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
+				break
+			}
 			i += 8
-		}
-		for i < len(b) && plainStringByte[b[i]] {
-			i++
 		}
 		if i >= len(b) {
 			return i, &syntaxError{i, "unterminated string"}
@@ -274,36 +286,42 @@ func skipNumber(b []byte, i int) (int, error) {
 	if b[i] == '-' {
 		i++
 	}
-	digits := func() int {
-		n := 0
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-			n++
-		}
-		return n
-	}
 	switch {
 	case i < len(b) && b[i] == '0':
 		i++
-	case digits() == 0:
-		return i, &syntaxError{start, "invalid number"}
+	default:
+		j := skipDigits(b, i)
+		if j == i {
+			return i, &syntaxError{start, "invalid number"}
+		}
+		i = j
 	}
 	if i < len(b) && b[i] == '.' {
-		i++
-		if digits() == 0 {
-			return i, &syntaxError{start, "invalid number: no digit after the decimal point"}
+		j := skipDigits(b, i+1)
+		if j == i+1 {
+			return j, &syntaxError{start, "invalid number: no digit after the decimal point"}
 		}
+		i = j
 	}
 	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
 		i++
 		if i < len(b) && (b[i] == '+' || b[i] == '-') {
 			i++
 		}
-		if digits() == 0 {
+		j := skipDigits(b, i)
+		if j == i {
 			return i, &syntaxError{start, "invalid number: no digit in the exponent"}
 		}
+		i = j
 	}
 	return i, nil
+}
+
+func skipDigits(b []byte, i int) int {
+	for i < len(b) && b[i]-'0' <= 9 {
+		i++
+	}
+	return i
 }
 
 // bulkErrorsFlag reads the top-level "errors" member of a bulk response

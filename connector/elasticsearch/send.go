@@ -171,9 +171,9 @@ func (w *writer) sendSet(b *batch, idx []int, scratch *bytes.Buffer) (halves [][
 	case errors.Is(err, errStopped) || w.ctx.Err() != nil:
 		return nil, nil, errStopped
 	case errors.As(err, new(*retryable)):
-		first := b.items[b.all(pending)[0]].rec
+		first := &b.items[b.all(pending)[0]]
 		return nil, nil, fmt.Errorf("giving up on %d events (the first from %s) after %d attempts (%s=%d): %w",
-			len(b.all(pending)), first.Coordinates(), attempts, keyMaxRetries, w.s.maxRetries, err)
+			len(b.all(pending)), first.coordinates(), attempts, keyMaxRetries, w.s.maxRetries, err)
 	}
 	return nil, nil, err
 }
@@ -197,18 +197,18 @@ func (w *writer) credentialsError(url string, status int, body []byte) error {
 // reject settles item i as an event Humio refused, following
 // behavior.on.malformed.documents; with fail it returns the fatal error.
 func (w *writer) reject(b *batch, i int, cause error) error {
-	rec := b.items[i].rec
-	err := fmt.Errorf("Humio rejected the event from %s: %w", rec.Coordinates(), cause)
-	b.rejected = append(b.rejected, rejection{rec: rec, err: err})
+	it := &b.items[i]
+	err := fmt.Errorf("Humio rejected the event from %s: %w", it.coordinates(), cause)
+	b.rejected = append(b.rejected, rejection{rec: it.rec, err: err})
 	switch w.s.onMalformed {
 	case malformedFail:
 		return fmt.Errorf("%w (%s=fail)", err, keyBehaviorOnMalformed)
 	case malformedWarn:
-		w.log.Warn("humio rejected an event, skipping it", "topic", rec.Topic, "partition", rec.Partition,
-			"offset", rec.KafkaOffset, "error", cause)
+		w.log.Warn("humio rejected an event, skipping it", "topic", it.topic, "partition", it.partition,
+			"offset", it.offset, "error", cause)
 	default:
-		w.log.Debug("humio rejected an event, skipping it", "topic", rec.Topic, "partition", rec.Partition,
-			"offset", rec.KafkaOffset, "error", cause)
+		w.log.Debug("humio rejected an event, skipping it", "topic", it.topic, "partition", it.partition,
+			"offset", it.offset, "error", cause)
 	}
 	return nil
 }
@@ -250,13 +250,13 @@ func (w *writer) settleItems(b *batch, idx []int, body []byte) (retry []int, err
 		case st == http.StatusTooManyRequests || st >= 500:
 			retry = append(retry, i)
 		case st == http.StatusUnauthorized || st == http.StatusForbidden:
-			return nil, fmt.Errorf("Humio refused the event from %s: HTTP %d: %s", b.items[i].rec.Coordinates(), st, itemReason(it))
+			return nil, fmt.Errorf("Humio refused the event from %s: HTTP %d: %s", b.items[i].coordinates(), st, itemReason(it))
 		case st == http.StatusBadRequest || st == http.StatusRequestEntityTooLarge || malformedType(it.Error):
 			if err := w.reject(b, i, fmt.Errorf("HTTP %d: %s", st, itemReason(it))); err != nil {
 				return nil, err
 			}
 		default:
-			return nil, fmt.Errorf("Humio could not store the event from %s: HTTP %d: %s", b.items[i].rec.Coordinates(), st, itemReason(it))
+			return nil, fmt.Errorf("Humio could not store the event from %s: HTTP %d: %s", b.items[i].coordinates(), st, itemReason(it))
 		}
 	}
 	return retry, nil

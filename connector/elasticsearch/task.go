@@ -151,7 +151,7 @@ func (t *Task) Put(ctx context.Context, records []*connector.SinkRecord) error {
 			b.buf = append(b.buf, rest...)
 			b.firstAt = time.Now()
 		}
-		b.items = append(b.items, item{end: len(b.buf), rec: rec})
+		b.items = append(b.items, newItem(len(b.buf), rec, t.reporter != nil))
 		t.track.add(tp, rec.KafkaOffset, b)
 		added++
 		if len(b.items) >= t.s.batchSize || (t.s.bulkBytes > 0 && len(b.buf) >= t.s.bulkBytes) {
@@ -211,7 +211,7 @@ func (t *Task) settle(ctx context.Context) error {
 	}
 	for _, b := range t.w.drain() {
 		if t.reporter != nil {
-			for _, r := range b.rejected {
+			for _, r := range b.rejected { // r.rec is set: items keep their records when there is a reporter
 				if err := t.reporter.Report(ctx, r.rec, r.err); err != nil {
 					return t.fail(fmt.Errorf("humio sink: reporting a rejected event: %w", err))
 				}

@@ -43,11 +43,11 @@ type writer struct {
 	done     []*batch
 	fatal    error
 
-	// Task goroutine only: the size of the last sealed batch, and buffers of
-	// settled batches kept for reuse, so a steady stream allocates (and
-	// zeroes) no new megabyte buffers.
-	capHint int
-	free    []*batch
+	// Task goroutine only: the sizes for new buffers (learn), and buffers
+	// of settled batches kept for reuse, so a steady stream allocates (and
+	// zeroes) no new buffers of up to megabytes.
+	bufHint, itemsHint int
+	free               []*batch
 }
 
 func newWriter(s *settings, c *client, log *slog.Logger) *writer {
@@ -82,21 +82,41 @@ func (w *writer) wait(ctx context.Context, timer <-chan time.Time) (changed, tim
 	}
 }
 
-// maxFree bounds the reusable batches kept.
-const maxFree = 4
+// maxFree bounds the reusable batches kept: enough for the open batch
+// and a few in flight to cycle through without allocating.
+const maxFree = 3
 
 // recycle keeps a settled batch's buffers for newBatch, unless the
-// transport may still hold them. Task goroutine only.
+// transport may still hold them or they are far larger than what batches
+// hold now (after a burst of large events or of full batches). Task
+// goroutine only.
 func (w *writer) recycle(b *batch) {
-	if b.pinned || len(w.free) >= maxFree {
+	w.learn(len(b.buf), len(b.items))
+	if b.pinned || len(w.free) >= maxFree || (cap(b.buf) > 2*w.bufHint && cap(b.buf) > 256<<10) {
 		return
 	}
 	clear(b.items) // drop the records
 	w.free = append(w.free, &batch{buf: b.buf[:0], items: b.items[:0]})
 }
 
-// newBatch returns an empty batch: a recycled one, or one sized like the
-// last. Task goroutine only.
+// learn follows the size of the batches sent, so that new buffers are
+// made about as large as a batch gets, with a quarter to spare: sized for
+// a full batch instead, the many batches that linger.ms sends part full
+// would each hold a full request's memory, in every task. A batch that
+// outgrows its buffer grows it by appending.
+func (w *writer) learn(bytes, items int) {
+	bytes += bytes / 4
+	items += items / 4
+	if w.bufHint == 0 {
+		w.bufHint, w.itemsHint = bytes, items
+		return
+	}
+	w.bufHint = (3*w.bufHint + bytes) / 4
+	w.itemsHint = (3*w.itemsHint + items) / 4
+}
+
+// newBatch returns an empty batch: a recycled one, or one sized by learn.
+// Task goroutine only.
 func (w *writer) newBatch() *batch {
 	if n := len(w.free); n > 0 {
 		b := w.free[n-1]
@@ -104,11 +124,11 @@ func (w *writer) newBatch() *batch {
 		w.free = w.free[:n-1]
 		return b
 	}
-	n := w.capHint
-	if n == 0 {
-		n = 64 << 10
+	size, items := w.bufHint, w.itemsHint
+	if size == 0 {
+		size, items = 64<<10, 128
 	}
-	return &batch{buf: make([]byte, 0, n), items: make([]item, 0, min(w.s.batchSize, 4096))}
+	return &batch{buf: make([]byte, 0, size), items: make([]item, 0, min(w.s.batchSize, max(items, 16)))}
 }
 
 // reserve waits until n more records fit under max.buffered.records (an
@@ -176,7 +196,6 @@ func (w *writer) publish(b *batch) {
 
 // seal queues a batch for sending and returns a new one.
 func (w *writer) seal(b *batch) *batch {
-	w.capHint = cap(b.buf)
 	w.mu.Lock()
 	w.ready = append(w.ready, b)
 	w.broadcast()

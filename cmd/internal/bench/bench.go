@@ -142,15 +142,16 @@ func (b *bench) run(ctx context.Context) (*results, error) {
 			return nil, err
 		}
 		res.Raw = append(res.Raw, raw)
-		b.progress("raw consumer: %.0f records/s, %.1f MB/s, %.2f CPU s per million, peak RSS %.1f MiB",
-			raw.RecordsPerSec, raw.MBPerSec, raw.CPUPerMillion, raw.PeakRSSMiB)
+		b.progress("raw consumer: %.0f records/s, %.1f MB/s, %.2f CPU s per million (broker and harness %.2f), peak RSS %.1f MiB; other processes %.2f cores",
+			raw.RecordsPerSec, raw.MBPerSec, raw.CPUPerMillion, raw.HarnessCPUPerMillion, raw.PeakRSSMiB, raw.OtherCores)
 		p, err := b.pipelineRun(ctx, c, raw.RecordsPerSec)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", c.name, err)
 		}
 		res.Pipelines = append(res.Pipelines, p)
-		b.progress("%s: %.0f records/s (%.2f of raw), %.1f MB/s, p50 %.1f ms p99 %.1f ms, peak RSS %.1f MiB, %.2f CPU s per million",
-			c.name, p.RecordsPerSec, p.RatioToRaw, p.MBPerSec, p.LatencyP50MS, p.LatencyP99MS, p.PeakRSSMiB, p.CPUPerMillion)
+		b.progress("%s: %.0f records/s (%.2f of raw), %.1f MB/s, p50 %.1f ms p99 %.1f ms, peak RSS %.1f MiB, %.2f CPU s per million (broker and harness %.2f); other processes %.2f cores",
+			c.name, p.RecordsPerSec, p.RatioToRaw, p.MBPerSec, p.LatencyP50MS, p.LatencyP99MS, p.PeakRSSMiB, p.CPUPerMillion,
+			p.HarnessCPUPerMillion, p.OtherCores)
 	}
 	return res, nil
 }
@@ -198,6 +199,7 @@ func (b *bench) rawRun(ctx context.Context) (rawRunResult, error) {
 	cmd := exec.CommandContext(ctx, b.self, "-raw-consume", strings.Join(b.brokers, ","), "-records", strconv.Itoa(b.o.records))
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
+	meter := startCPUMeter()
 	out, err := cmd.Output()
 	if err != nil {
 		return rawRunResult{}, fmt.Errorf("raw consumer: %w: %s", err, stderr.String())
@@ -209,11 +211,13 @@ func (b *bench) rawRun(ctx context.Context) (rawRunResult, error) {
 	if r.Problems != "" {
 		return rawRunResult{}, fmt.Errorf("raw consumer: %s", r.Problems)
 	}
+	self, others := meter.stop(r.CPU)
 	secs := r.Elapsed.Seconds()
+	millions := float64(r.Records) / 1e6
 	return rawRunResult{
 		Records: r.Records, Seconds: secs, RecordsPerSec: float64(r.Records) / secs,
-		MBPerSec: float64(r.Bytes) / secs / 1e6, CPUPerMillion: r.CPU.Seconds() / (float64(r.Records) / 1e6),
-		PeakRSSMiB: mib(r.PeakRSS),
+		MBPerSec: float64(r.Bytes) / secs / 1e6, CPUPerMillion: r.CPU.Seconds() / millions,
+		PeakRSSMiB: mib(r.PeakRSS), HarnessCPUPerMillion: self.Seconds() / millions, OtherCores: others,
 	}, nil
 }
 
@@ -234,6 +238,11 @@ func (b *bench) connectorConfig(c pipelineCase) map[string]string {
 	}
 	if c.gzip {
 		cfg["connection.compression"] = "true"
+	}
+	for _, kv := range strings.Split(b.o.extra, ",") {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			cfg[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		}
 	}
 	if c.transforms {
 		cfg["transforms"] = "addEnv,dropSpan"
@@ -277,6 +286,7 @@ func (b *bench) pipelineRun(ctx context.Context, c pipelineCase, raw float64) (p
 	}
 	name := fmt.Sprintf("bench-%s-%d", strings.ReplaceAll(c.key, ",", "-"), time.Now().UnixNano())
 	posted := time.Now()
+	meter := startCPUMeter()
 	if err := w.createConnector(ctx, name, b.connectorConfig(c)); err != nil {
 		return out, err
 	}
@@ -291,7 +301,21 @@ func (b *bench) pipelineRun(ctx context.Context, c pipelineCase, raw float64) (p
 	}
 	var timeline []string
 	lastT := time.Now()
+	heapTaken := false
 	if err := b.waitFor(ctx, w, name, 5*time.Minute, func() bool {
+		if profiling && !heapTaken && b.ep.events.Load() >= target/2 {
+			// The heap in the middle of the run, when it holds the most.
+			heapTaken = true
+			profWG.Go(func() {
+				if err := fetch(ctx, "http://"+debugAddr+"/debug/pprof/heap", filepath.Join(b.o.profile, "heap.pprof")); err != nil {
+					b.log.Warn("heap profile", "error", err)
+				}
+				// The runtime's memory statistics, in text.
+				if err := fetch(ctx, "http://"+debugAddr+"/debug/pprof/heap?debug=1", filepath.Join(b.o.profile, "heap.txt")); err != nil {
+					b.log.Warn("heap statistics", "error", err)
+				}
+			})
+		}
 		if os.Getenv("BENCH_TIMELINE") != "" && time.Since(lastT) >= 100*time.Millisecond {
 			lastT = time.Now()
 			timeline = append(timeline, fmt.Sprintf("%.1f:%d", time.Since(posted).Seconds(), b.ep.events.Load()/1000))
@@ -315,9 +339,11 @@ func (b *bench) pipelineRun(ctx context.Context, c pipelineCase, raw float64) (p
 	out.RatioToRaw = out.RecordsPerSec / raw
 	out.PeakRSSMiB = mib(after.hwm)
 	out.CPUPerMillion = (after.cpu - before.cpu).Seconds() / (float64(n) / 1e6)
+	self, others := meter.stop(after.cpu - before.cpu)
+	out.HarnessCPUPerMillion, out.OtherCores = self.Seconds()/(float64(n)/1e6), others
 	out.Requests = b.ep.requests.Load()
 	if len(timeline) > 0 {
-		b.progress("timeline (s:thousand events): %s; %d requests", strings.Join(timeline, " "), out.Requests)
+		b.progress("timeline (s:thousand events): %s; %d requests, at most %d at once", strings.Join(timeline, " "), out.Requests, b.ep.maxActive.Load())
 	}
 	out.RawJSONPath = w.logContains("delivering record values as raw JSON")
 	profWG.Wait()
@@ -326,9 +352,6 @@ func (b *bench) pipelineRun(ctx context.Context, c pipelineCase, raw float64) (p
 	}
 	if profiling {
 		if err := fetch(ctx, "http://"+debugAddr+"/debug/pprof/allocs", filepath.Join(b.o.profile, "allocs.pprof")); err != nil {
-			return out, err
-		}
-		if err := fetch(ctx, "http://"+debugAddr+"/debug/pprof/heap", filepath.Join(b.o.profile, "heap.pprof")); err != nil {
 			return out, err
 		}
 		b.progress("profiles written to %s", b.o.profile)

@@ -25,11 +25,13 @@ type endpoint struct {
 	ln  net.Listener
 	url string
 
-	events   atomic.Int64
-	requests atomic.Int64
-	firstAt  atomic.Int64 // unix ns of the first request with events since reset
-	target   atomic.Int64 // events at which reachedAt is set
-	reached  atomic.Int64 // unix ns when events reached target
+	events    atomic.Int64
+	requests  atomic.Int64
+	active    atomic.Int64 // requests being read now
+	maxActive atomic.Int64
+	firstAt   atomic.Int64 // unix ns of the first request with events since reset
+	target    atomic.Int64 // events at which reachedAt is set
+	reached   atomic.Int64 // unix ns when events reached target
 
 	measuring atomic.Bool
 	since     atomic.Int64 // unix ns: events produced earlier are not measured
@@ -70,6 +72,7 @@ func (e *endpoint) shutdown(ctx context.Context) error { return e.srv.Shutdown(c
 func (e *endpoint) reset(target int64) {
 	e.events.Store(0)
 	e.requests.Store(0)
+	e.maxActive.Store(0)
 	e.firstAt.Store(0)
 	e.reached.Store(0)
 	e.target.Store(target)
@@ -80,6 +83,10 @@ func (e *endpoint) reset(target int64) {
 }
 
 func (e *endpoint) bulk(w http.ResponseWriter, r *http.Request) {
+	if n := e.active.Add(1); n > e.maxActive.Load() {
+		e.maxActive.Store(n) // a benign race: the figure is for diagnosis
+	}
+	defer e.active.Add(-1)
 	buf, _ := e.bufs.Get().(*bytes.Buffer)
 	if buf == nil {
 		buf = new(bytes.Buffer)

@@ -61,6 +61,7 @@ type options struct {
 	latencyTime  time.Duration
 	rawConsumeOf string // child mode: the brokers to read from
 	keep         bool
+	extra        string // more connector config, k=v,k=v
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -78,6 +79,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.latencyRate, "latency-rate", 20_000, "events per second produced while latency is measured")
 	fs.DurationVar(&o.latencyTime, "latency-time", 3*time.Second, "how long latency is measured")
 	fs.BoolVar(&o.keep, "keep", false, "keep the scratch directory (worker configs and logs) and print where it is")
+	fs.StringVar(&o.extra, "connector-config", "", "more connector settings for every case, as key=value,key=value (for experiments; results are not written with it)")
 	fs.StringVar(&o.rawConsumeOf, "raw-consume", "", "internal: run as the bare consumer child of these brokers")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -85,7 +87,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if o.rawConsumeOf != "" {
 		return rawConsume(ctx, strings.Split(o.rawConsumeOf, ","), int64(o.records), stdout)
 	}
-	if o.profile != "" {
+	if o.profile != "" || o.extra != "" {
 		o.out = ""
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))

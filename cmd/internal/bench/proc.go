@@ -73,6 +73,68 @@ func sampleProc(pid int) (procSample, error) {
 
 func selfPID() int { return os.Getpid() }
 
+// systemBusy is the CPU time every process on the machine spent so far
+// (the first line of /proc/stat, idle and iowait left out).
+func systemBusy() (time.Duration, error) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, fmt.Errorf("reading the machine's CPU time: %w", err)
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line)
+	if len(f) < 8 || f[0] != "cpu" {
+		return 0, fmt.Errorf("/proc/stat: unexpected first line %q", line)
+	}
+	var ticks int64
+	for i, v := range f[1:] {
+		if i == 3 || i == 4 { // idle, iowait
+			continue
+		}
+		if i >= 8 { // guest times are counted in user already
+			break
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("/proc/stat: %q: %w", v, err)
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * time.Second / clockTick, nil
+}
+
+// cpuMeter measures, over a window, how much CPU the machine's other
+// processes took: everything busy minus this process and the one measured.
+type cpuMeter struct {
+	at        time.Time
+	sys, self time.Duration
+}
+
+func startCPUMeter() cpuMeter {
+	m := cpuMeter{at: time.Now()}
+	m.sys, _ = systemBusy()
+	if s, err := sampleProc(selfPID()); err == nil {
+		m.self = s.cpu
+	}
+	return m
+}
+
+// stop returns, since m started, the CPU time of this process (the broker,
+// the producer, the endpoint) and the average number of cores the other
+// processes kept busy, given the CPU time the measured process used.
+func (m cpuMeter) stop(measured time.Duration) (self time.Duration, otherCores float64) {
+	sys, err := systemBusy()
+	if err != nil {
+		return 0, 0
+	}
+	s, err := sampleProc(selfPID())
+	if err != nil {
+		return 0, 0
+	}
+	self = s.cpu - m.self
+	other := (sys - m.sys) - self - measured
+	return self, max(0, other.Seconds()/time.Since(m.at).Seconds())
+}
+
 // kbField parses "VmRSS:	   12345 kB" into bytes.
 func kbField(line string) int64 {
 	f := strings.Fields(line)

@@ -36,6 +36,11 @@ type rawRunResult struct {
 	MBPerSec      float64 `json:"mb_per_sec"`
 	CPUPerMillion float64 `json:"cpu_sec_per_million"`
 	PeakRSSMiB    float64 `json:"peak_rss_mib"`
+	// HarnessCPUPerMillion is the benchmark process's CPU (broker,
+	// endpoint) per million records; OtherCores the cores other processes
+	// of the machine kept busy meanwhile.
+	HarnessCPUPerMillion float64 `json:"harness_cpu_sec_per_million"`
+	OtherCores           float64 `json:"other_processes_cores"`
 }
 
 type pipelineResult struct {
@@ -56,7 +61,10 @@ type pipelineResult struct {
 	PeakRSSMiB       float64 `json:"peak_rss_mib"`
 	CPUPerMillion    float64 `json:"cpu_sec_per_million"`
 	Requests         int64   `json:"bulk_requests"`
-	RawJSONPath      bool    `json:"raw_json_path"`
+	// See rawRunResult.
+	HarnessCPUPerMillion float64 `json:"harness_cpu_sec_per_million"`
+	OtherCores           float64 `json:"other_processes_cores"`
+	RawJSONPath          bool    `json:"raw_json_path"`
 }
 
 // Targets of issue 6.
