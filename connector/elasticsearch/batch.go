@@ -7,6 +7,16 @@ import (
 	"github.com/kafka-connect-go/connect/connector"
 )
 
+// chunkSize is the unit of bulk body memory: a body is a list of chunks,
+// each holding whole items, taken from the task's pool (writer.chunk) and
+// given back when the batch settles. So a body holds about as much memory
+// as its bytes, whatever the size of other batches, and a steady stream
+// cycles the same chunks without allocating, growing or zeroing buffers —
+// where one contiguous buffer per batch would have to be sized for a full
+// batch, or grow by copying. 32 KiB is the largest size the Go allocator
+// serves from its per-size pools.
+const chunkSize = 32 << 10
+
 // batch is one bulk request body in the making: items appended one after
 // another, each an action line and, for index actions, a document line.
 //
@@ -15,39 +25,40 @@ import (
 // outcome after taking it back from the writer's done queue (under the
 // writer's mutex, which orders the accesses).
 type batch struct {
-	buf     []byte
+	chunks  [][]byte // the body; items never straddle two chunks
+	size    int      // bytes in chunks
 	items   []item
 	firstAt time.Time // when the first item was added, for linger.ms
 
 	// Set by the sender.
 	rejected []rejection // items Humio refused that were skipped (ignore/warn)
 	err      error       // fatal: the task must fail
-	pinned   bool        // the transport may still read buf: never reuse it
+	pinned   bool        // the transport may still read the chunks: never reuse them
 
 	// acked is set by the task goroutine once the batch came back without a
-	// fatal error and its rejections were reported; the buffer and items are
+	// fatal error and its rejections were reported; the chunks and items are
 	// dropped then, so the tracker's reference keeps only this flag alive.
 	// Only the task goroutine reads or writes it.
 	acked bool
 }
 
-// item is one record's bytes in batch.buf, from the previous item's end (or
-// 0) to end, and where the record came from, for logs and errors. The
-// record itself is kept only when the task has an errant record reporter,
-// which is handed the records Humio rejects: otherwise a batch would keep
-// every record it holds alive until Humio answered, and with them the
-// consumer's fetch buffers their values point into — several times the
-// memory of the bulk body.
+// item is one record's bytes in chunk chunk of its batch, from the
+// previous item's end in that chunk (or 0) to end, and where the record
+// came from, for logs and errors. The record itself is kept only when the
+// task has an errant record reporter, which is handed the records Humio
+// rejects: otherwise a batch would keep every record it holds alive until
+// Humio answered, and with them the consumer's fetch buffers their values
+// point into — several times the memory of the bulk body.
 type item struct {
-	end       int
-	offset    int64
-	partition int32
-	topic     string
-	rec       *connector.SinkRecord // nil without a reporter
+	chunk, end int32
+	partition  int32
+	offset     int64
+	topic      string
+	rec        *connector.SinkRecord // nil without a reporter
 }
 
-func newItem(end int, rec *connector.SinkRecord, keep bool) item {
-	it := item{end: end, offset: rec.KafkaOffset, partition: rec.Partition, topic: rec.Topic}
+func newItem(chunk, end int, rec *connector.SinkRecord, keep bool) item {
+	it := item{chunk: int32(chunk), end: int32(end), offset: rec.KafkaOffset, partition: rec.Partition, topic: rec.Topic}
 	if keep {
 		it.rec = rec
 	}
@@ -66,31 +77,63 @@ type rejection struct {
 	err error
 }
 
-func (b *batch) start(i int) int {
-	if i == 0 {
-		return 0
+// itemBytes returns the bytes of item i.
+func (b *batch) itemBytes(i int) []byte {
+	it := b.items[i]
+	start := int32(0)
+	if i > 0 && b.items[i-1].chunk == it.chunk {
+		start = b.items[i-1].end
 	}
-	return b.items[i-1].end
+	return b.chunks[it.chunk][start:it.end]
 }
 
-// itemBytes returns the bytes of item i.
-func (b *batch) itemBytes(i int) []byte { return b.buf[b.start(i):b.items[i].end] }
+// room returns the chunk to append an item of about n bytes to: the last
+// one, or a new one from w when the last has less room than that.
+func (b *batch) room(w *writer, n int) []byte {
+	if k := len(b.chunks); k > 0 && cap(b.chunks[k-1])-len(b.chunks[k-1]) >= n {
+		return b.chunks[k-1]
+	}
+	b.chunks = append(b.chunks, w.chunk(n))
+	return b.chunks[len(b.chunks)-1]
+}
+
+// add keeps the item that appending to the chunk room returned made into
+// buf, from byte start on: when the item did not fit, the append moved
+// everything to a larger array, and the item alone goes to a chunk of its
+// own. It returns the item's place.
+func (b *batch) add(w *writer, buf []byte, start int) (chunk, end int) {
+	k := len(b.chunks) - 1
+	last := b.chunks[k]
+	b.size += len(buf) - start
+	if cap(buf) == cap(last) { // appended in place
+		b.chunks[k] = buf
+		return k, len(buf)
+	}
+	if start == 0 {
+		w.putChunk(last)
+		b.chunks[k] = buf // an item larger than a chunk, alone
+		return k, len(buf)
+	}
+	c := append(w.chunk(len(buf)-start), buf[start:]...)
+	b.chunks = append(b.chunks, c)
+	return k + 1, len(c)
+}
 
 // body returns the request body for the items idx (nil: all of them): the
-// batch's own buffer when idx is all of them, a new buffer otherwise.
-func (b *batch) body(idx []int) []byte {
+// batch's own chunks when idx is all of them, a new buffer otherwise.
+func (b *batch) body(idx []int) [][]byte {
 	if idx == nil || len(idx) == len(b.items) {
-		return b.buf
+		return b.chunks
 	}
 	n := 0
 	for _, i := range idx {
-		n += b.items[i].end - b.start(i)
+		n += len(b.itemBytes(i))
 	}
 	out := make([]byte, 0, n)
 	for _, i := range idx {
 		out = append(out, b.itemBytes(i)...)
 	}
-	return out
+	return [][]byte{out}
 }
 
 // tracker follows, per partition and in arrival order, which records are

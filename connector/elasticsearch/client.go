@@ -89,13 +89,31 @@ type response struct {
 	location string // Location header of a redirect
 }
 
-// trackedBody is a request body that says when the transport closed it:
-// only then may its bytes be reused (a transport may still be reading a
-// body after the response came back, for example after an early 413).
+// trackedBody is a request body over a batch's chunks that says when the
+// transport closed it: only then may the chunks be reused (a transport may
+// still be reading a body after the response came back, for example after
+// an early 413).
 type trackedBody struct {
-	*bytes.Reader
+	bufs   [][]byte // read from bufs[i][off:] on; never modified
+	i, off int
 	once   sync.Once
 	closed chan struct{}
+}
+
+func (t *trackedBody) Read(p []byte) (int, error) {
+	n := 0
+	for n < len(p) && t.i < len(t.bufs) {
+		c := copy(p[n:], t.bufs[t.i][t.off:])
+		n += c
+		t.off += c
+		if t.off == len(t.bufs[t.i]) {
+			t.i, t.off = t.i+1, 0
+		}
+	}
+	if n == 0 && t.i == len(t.bufs) {
+		return 0, io.EOF
+	}
+	return n, nil
 }
 
 func (t *trackedBody) Close() error {
@@ -107,13 +125,17 @@ func (t *trackedBody) Close() error {
 // scratch. The error (a connection failure, a timeout) never contains
 // credentials; url says where it went. released reports whether the
 // transport is done with body, so that its memory may be reused.
-func (c *client) post(ctx context.Context, body []byte, scratch *bytes.Buffer) (resp response, url string, released bool, err error) {
+func (c *client) post(ctx context.Context, body [][]byte, scratch *bytes.Buffer) (resp response, url string, released bool, err error) {
 	ep := c.endpoints[int(c.next.Add(1)-1)%len(c.endpoints)]
 	payload := body
 	if c.gzip {
-		payload = c.compress(body) // body itself is never handed to the transport
+		payload = [][]byte{c.compress(body)} // body itself is never handed to the transport
 	}
-	tb := &trackedBody{Reader: bytes.NewReader(payload), closed: make(chan struct{})}
+	size := 0
+	for _, b := range payload {
+		size += len(b)
+	}
+	tb := &trackedBody{bufs: payload, closed: make(chan struct{})}
 	defer func() {
 		if c.gzip {
 			released = true
@@ -129,7 +151,7 @@ func (c *client) post(ctx context.Context, body []byte, scratch *bytes.Buffer) (
 	if err != nil {
 		return resp, ep.url, released, fmt.Errorf("building the request: %w", err)
 	}
-	req.ContentLength = int64(len(payload))
+	req.ContentLength = int64(size)
 	req.Header.Set("Content-Type", "application/x-ndjson")
 	if c.gzip {
 		req.Header.Set("Content-Encoding", "gzip")
@@ -195,15 +217,21 @@ func readResponse(hr *http.Response, scratch *bytes.Buffer) error {
 // compress gzips body at BestSpeed: the cheapest level still shrinks log
 // data several times. Writers are pooled (each holds about 1 MB of state);
 // the output is not, since it is the request body.
-func (c *client) compress(body []byte) []byte {
-	out := bytes.NewBuffer(make([]byte, 0, len(body)/4+64))
+func (c *client) compress(body [][]byte) []byte {
+	size := 0
+	for _, b := range body {
+		size += len(b)
+	}
+	out := bytes.NewBuffer(make([]byte, 0, size/4+64))
 	w, _ := c.gzipPool.Get().(*gzip.Writer)
 	if w == nil {
 		w, _ = gzip.NewWriterLevel(out, gzip.BestSpeed)
 	} else {
 		w.Reset(out)
 	}
-	_, _ = w.Write(body) // writes to a bytes.Buffer cannot fail
+	for _, b := range body {
+		_, _ = w.Write(b) // writes to a bytes.Buffer cannot fail
+	}
 	_ = w.Close()
 	c.gzipPool.Put(w)
 	return out.Bytes()

@@ -2,11 +2,14 @@ package elasticsearch
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kafka-connect-go/connect/connector"
 	"github.com/kafka-connect-go/connect/connector/elasticsearch/humiotest"
@@ -113,4 +116,139 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += n
 	return n, err
+}
+
+// Put takes no more records while a sealed batch still waits for a busy
+// sender: they would only be held in memory until Humio catches up. Once a
+// sender takes the waiting batch, Put carries on.
+func TestPutWaitsWhileABatchWaitsForASender(t *testing.T) {
+	arrived := make(chan struct{}, 10)
+	release := make(chan struct{})
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		arrived <- struct{}{}
+		<-release
+		_, _ = w.Write([]byte(`{"took":1,"errors":false,"items":[]}`))
+	}))
+	defer ts.Close()
+	defer close(release)
+	r := startTask(t, props(ts.URL, keyMaxInFlight, "1", keyBatchSize, "10", keyMaxBuffered, "1000"), nil)
+	put(t, r, events("logs", 0, 0, 10)) // sealed, taken by the only sender
+	<-arrived
+	put(t, r, events("logs", 0, 10, 10)) // sealed, waits for the sender
+	done := make(chan error, 1)
+	go func() { done <- r.task.Put(t.Context(), events("logs", 0, 20, 10)) }()
+	select {
+	case err := <-done:
+		t.Fatalf("Put returned (%v) while a sealed batch waited for the busy sender", err)
+	case <-time.After(200 * time.Millisecond):
+	}
+	release <- struct{}{} // the first request completes; the sender takes the second batch
+	<-arrived
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Put still waits after the sender took the waiting batch")
+	}
+	release <- struct{}{}
+	<-arrived // the third batch
+	release <- struct{}{}
+	if got := preCommit(t, r); got[tp0] != 30 {
+		t.Fatalf("offsets %v, want 30 acknowledged", got)
+	}
+}
+
+// sizedEvents returns records {"n":i,"pad":"xxx..."} of about size bytes.
+func sizedEvents(first int, sizes ...int) []*connector.SinkRecord {
+	recs := events("logs", 0, first, len(sizes))
+	for i, size := range sizes {
+		n := first + i
+		recs[i].Value = connector.RawJSON(fmt.Sprintf(`{"n":%d,"pad":"%s"}`, n, strings.Repeat("x", max(0, size-20))))
+	}
+	return recs
+}
+
+// Bodies are lists of chunks: events of every size, some larger than a
+// chunk, arrive whole and in order, also when a request refused as too
+// large is split and its halves are rebuilt from the chunks, and gzipped.
+func TestChunkedBodies(t *testing.T) {
+	sizes := []int{100, 10_000, 20_000, 30_000, chunkSize + 5000, 500, 3 * chunkSize, 40, 31_000, 31_000, 31_000, 7}
+	for _, c := range []struct {
+		name string
+		kv   []string
+		max  int
+	}{
+		{"plain", nil, 0},
+		{"gzip", []string{keyCompression, "true"}, 0},
+		{"split by 413", nil, 4 * chunkSize},
+		{"split by bulk.size.bytes", []string{keyBulkSizeBytes, "70000"}, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			srv, url := startHumio(t, humiotest.Config{MaxBodyBytes: c.max})
+			r := startTask(t, props(url, append([]string{keyBatchSize, "100"}, c.kv...)...), nil)
+			put(t, r, sizedEvents(0, sizes...))
+			put(t, r, sizedEvents(len(sizes), sizes...))
+			if got := preCommit(t, r); got[tp0] != int64(2*len(sizes)) {
+				t.Fatalf("offsets %v", got)
+			}
+			evs := srv.Events()
+			if len(evs) != 2*len(sizes) {
+				t.Fatalf("stored %d events, want %d", len(evs), 2*len(sizes))
+			}
+			seen := map[int]bool{}
+			for _, e := range evs {
+				v, _ := e.Field("n")
+				n := int(v.(float64))
+				pad, _ := e.Field("pad")
+				if want := max(0, sizes[n%len(sizes)]-20); len(pad.(string)) != want {
+					t.Errorf("event %d: pad of %d bytes, want %d", n, len(pad.(string)), want)
+				}
+				seen[n] = true
+			}
+			if len(seen) != 2*len(sizes) {
+				t.Errorf("events stored twice: %d distinct of %d", len(seen), len(evs))
+			}
+			if c.max > 0 && srv.Stats().TooLarge == 0 {
+				t.Error("no request was refused as too large: the split was not exercised")
+			}
+		})
+	}
+}
+
+// A steady stream reuses the same chunks: after the first batches, Put
+// allocates nothing for bodies.
+func TestChunksAreReused(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		_, _ = w.Write([]byte(`{"took":1,"errors":false,"items":[]}`))
+	}))
+	defer ts.Close()
+	r := startTask(t, props(ts.URL, keyBatchSize, "200"), nil)
+	recs := sizedEvents(0, slices.Repeat([]int{500}, 200)...)
+	for i := range 5 { // warm up the pool
+		for j, rec := range recs {
+			rec.KafkaOffset = int64(i*len(recs) + j)
+		}
+		put(t, r, recs)
+		preCommit(t, r)
+	}
+	off := int64(5 * len(recs))
+	allocated := r.task.w.newChunks
+	for range 20 {
+		for _, rec := range recs {
+			rec.KafkaOffset = off
+			off++
+		}
+		put(t, r, recs)
+		preCommit(t, r)
+	}
+	if n := r.task.w.newChunks - allocated; n > 0 {
+		t.Errorf("%d chunks allocated for 20 more batches of %d events, after %d for the first 5", n, len(recs), allocated)
+	}
+	if n := len(r.task.w.chunks); n == 0 || n > maxFreeChunks {
+		t.Errorf("%d chunks kept for reuse", n)
+	}
 }

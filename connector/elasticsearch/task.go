@@ -106,13 +106,13 @@ func (t *Task) Put(ctx context.Context, records []*connector.SinkRecord) error {
 		t.w.release(len(records) - added)
 	}()
 	for i, rec := range records {
-		start := len(b.buf)
+		buf := b.room(t.w, itemRoom(rec))
+		start := len(buf)
 		var kind itemKind
 		var err error
-		b.buf, kind, err = t.conv.appendItem(b.buf, rec)
+		buf, kind, err = t.conv.appendItem(buf, rec)
 		tp := rec.TopicPartition()
 		if err != nil {
-			b.buf = b.buf[:start]
 			if out, handled, rerr := t.reconvert(ctx, rec, err); handled {
 				if rerr != nil {
 					return t.fail(fmt.Errorf("humio sink: %w (%d records of the batch not taken)", rerr, len(records)-i))
@@ -122,9 +122,7 @@ func (t *Task) Put(ctx context.Context, records []*connector.SinkRecord) error {
 					continue
 				}
 				rec = out
-				if b.buf, kind, err = t.conv.appendItem(b.buf, rec); err != nil {
-					b.buf = b.buf[:start]
-				}
+				buf, kind, err = t.conv.appendItem(buf[:start], rec)
 			}
 		}
 		if err != nil {
@@ -143,22 +141,36 @@ func (t *Task) Put(ctx context.Context, records []*connector.SinkRecord) error {
 		if len(b.items) == 0 {
 			b.firstAt = time.Now()
 		}
-		if t.s.bulkBytes > 0 && len(b.buf) > t.s.bulkBytes && len(b.items) > 0 {
+		if t.s.bulkBytes > 0 && b.size+len(buf)-start > t.s.bulkBytes && len(b.items) > 0 {
 			// This item would overflow bulk.size.bytes: it starts the next batch.
-			rest := append([]byte(nil), b.buf[start:]...)
-			b.buf = b.buf[:start]
+			rest := append([]byte(nil), buf[start:]...)
 			b = t.w.seal(b)
-			b.buf = append(b.buf, rest...)
+			buf = b.room(t.w, len(rest))
+			start = len(buf)
+			buf = append(buf, rest...)
 			b.firstAt = time.Now()
 		}
-		b.items = append(b.items, newItem(len(b.buf), rec, t.reporter != nil))
+		chunk, end := b.add(t.w, buf, start)
+		b.items = append(b.items, newItem(chunk, end, rec, t.reporter != nil))
 		t.track.add(tp, rec.KafkaOffset, b)
 		added++
-		if len(b.items) >= t.s.batchSize || (t.s.bulkBytes > 0 && len(b.buf) >= t.s.bulkBytes) {
+		if len(b.items) >= t.s.batchSize || (t.s.bulkBytes > 0 && b.size >= t.s.bulkBytes) {
 			b = t.w.seal(b)
 		}
 	}
 	return nil
+}
+
+// itemRoom is about how many bytes a record's bulk item takes, so that it
+// goes to a chunk with room for it: a raw value's size and room for the
+// action line, @timestamp and the Kafka coordinates; a decoded value's
+// size is not known before it is written, and a chunk it does not fit in
+// is left for the next.
+func itemRoom(rec *connector.SinkRecord) int {
+	if raw, ok := rec.Value.(connector.RawJSON); ok {
+		return len(raw) + 256
+	}
+	return 2048
 }
 
 // reconvert hands a raw JSON value that is not valid JSON back to the
@@ -225,7 +237,7 @@ func (t *Task) settle(ctx context.Context) error {
 		}
 		b.acked = true
 		t.w.recycle(b)
-		b.buf, b.items, b.rejected = nil, nil, nil
+		b.chunks, b.items, b.rejected = nil, nil, nil
 	}
 	t.track.advance()
 	return nil

@@ -43,11 +43,12 @@ type writer struct {
 	done     []*batch
 	fatal    error
 
-	// Task goroutine only: the sizes for new buffers (learn), and buffers
-	// of settled batches kept for reuse, so a steady stream allocates (and
-	// zeroes) no new buffers of up to megabytes.
-	bufHint, itemsHint int
-	free               []*batch
+	// Task goroutine only: chunks and items slices of settled batches, kept
+	// for reuse, so that a steady stream allocates (and zeroes) no new
+	// buffers.
+	chunks    [][]byte
+	items     [][]item
+	newChunks int // chunks allocated so far, for tests
 }
 
 func newWriter(s *settings, c *client, log *slog.Logger) *writer {
@@ -82,63 +83,77 @@ func (w *writer) wait(ctx context.Context, timer <-chan time.Time) (changed, tim
 	}
 }
 
-// maxFree bounds the reusable batches kept: enough for the open batch
-// and a few in flight to cycle through without allocating.
-const maxFree = 3
+// maxFreeChunks bounds the chunks a task keeps for reuse: a full batch's
+// worth (2000 events of 500 bytes), for the open batch to fill while the
+// chunks of those in flight come back.
+const maxFreeChunks = 32
 
-// recycle keeps a settled batch's buffers for newBatch, unless the
-// transport may still hold them or they are far larger than what batches
-// hold now (after a burst of large events or of full batches). Task
-// goroutine only.
+// chunk returns an empty chunk with room for n bytes: a pooled one, or an
+// exact buffer for an item larger than a chunk. Task goroutine only.
+func (w *writer) chunk(n int) []byte {
+	if n > chunkSize {
+		return make([]byte, 0, n)
+	}
+	if k := len(w.chunks); k > 0 {
+		c := w.chunks[k-1]
+		w.chunks[k-1] = nil
+		w.chunks = w.chunks[:k-1]
+		return c
+	}
+	w.newChunks++
+	return make([]byte, 0, chunkSize)
+}
+
+// putChunk keeps c for reuse, unless it is not a pooled size or the pool
+// is full. Task goroutine only.
+func (w *writer) putChunk(c []byte) {
+	if cap(c) == chunkSize && len(w.chunks) < maxFreeChunks {
+		w.chunks = append(w.chunks, c[:0])
+	}
+}
+
+// recycle takes back a settled batch's chunks and items, unless the
+// transport may still read them. Task goroutine only.
 func (w *writer) recycle(b *batch) {
-	w.learn(len(b.buf), len(b.items))
-	if b.pinned || len(w.free) >= maxFree || (cap(b.buf) > 2*w.bufHint && cap(b.buf) > 256<<10) {
+	if b.pinned {
 		return
 	}
-	clear(b.items) // drop the records
-	w.free = append(w.free, &batch{buf: b.buf[:0], items: b.items[:0]})
-}
-
-// learn follows the size of the batches sent, so that new buffers are
-// made about as large as a batch gets, with a quarter to spare: sized for
-// a full batch instead, the many batches that linger.ms sends part full
-// would each hold a full request's memory, in every task. A batch that
-// outgrows its buffer grows it by appending.
-func (w *writer) learn(bytes, items int) {
-	bytes += bytes / 4
-	items += items / 4
-	if w.bufHint == 0 {
-		w.bufHint, w.itemsHint = bytes, items
-		return
+	for _, c := range b.chunks {
+		w.putChunk(c)
 	}
-	w.bufHint = (3*w.bufHint + bytes) / 4
-	w.itemsHint = (3*w.itemsHint + items) / 4
+	if len(w.items) < 2 {
+		clear(b.items) // drop the records
+		w.items = append(w.items, b.items[:0])
+	}
 }
 
-// newBatch returns an empty batch: a recycled one, or one sized by learn.
-// Task goroutine only.
+// newBatch returns an empty batch, with a recycled items slice when there
+// is one. Task goroutine only.
 func (w *writer) newBatch() *batch {
-	if n := len(w.free); n > 0 {
-		b := w.free[n-1]
-		w.free[n-1] = nil
-		w.free = w.free[:n-1]
-		return b
+	if k := len(w.items); k > 0 {
+		items := w.items[k-1]
+		w.items[k-1] = nil
+		w.items = w.items[:k-1]
+		return &batch{items: items}
 	}
-	size, items := w.bufHint, w.itemsHint
-	if size == 0 {
-		size, items = 64<<10, 128
-	}
-	return &batch{buf: make([]byte, 0, size), items: make([]item, 0, min(w.s.batchSize, max(items, 16)))}
+	return &batch{items: make([]item, 0, min(w.s.batchSize, 256))}
 }
 
 // reserve waits until n more records fit under max.buffered.records (an
-// empty buffer takes any n, so a Put larger than the limit still moves),
-// then counts them. It gives up after flush.timeout.ms with errBufferFull.
+// empty buffer takes any n, so a Put larger than the limit still moves)
+// and no sealed batch is still waiting for a sender, then counts them. It
+// gives up after flush.timeout.ms with errBufferFull.
+//
+// A sealed batch waits only while every sender is busy; one waiting is
+// enough for the next sender that frees up to find work. Taking more
+// records then would not send anything sooner, only hold their memory (a
+// request body per batch, in every task) until Humio catches up, while
+// the records can as well wait in Kafka.
 func (w *writer) reserve(ctx context.Context, n int) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	var timer *time.Timer
-	for w.fatal == nil && w.buffered > 0 && w.buffered+n > w.s.maxBuffered {
+	for w.fatal == nil && (len(w.ready) > 0 || (w.buffered > 0 && w.buffered+n > w.s.maxBuffered)) {
 		if timer == nil {
 			// Waiting anyway: send what lingers now.
 			w.sealOpenLocked()
@@ -299,6 +314,7 @@ func (w *writer) next() *batch {
 			b := w.ready[0]
 			w.ready[0] = nil
 			w.ready = w.ready[1:]
+			w.broadcast() // a Put may wait for the queue to empty (reserve)
 			return b
 		}
 		var lingerC <-chan time.Time

@@ -301,18 +301,19 @@ func (b *bench) pipelineRun(ctx context.Context, c pipelineCase, raw float64) (p
 	}
 	var timeline []string
 	lastT := time.Now()
-	heapTaken := false
+	heapsTaken := 0
 	if err := b.waitFor(ctx, w, name, 5*time.Minute, func() bool {
-		if profiling && !heapTaken && b.ep.events.Load() >= target/2 {
-			// The heap in the middle of the run, when it holds the most.
-			heapTaken = true
+		if profiling && heapsTaken < 3 && b.ep.events.Load() >= target*int64(heapsTaken+1)/4 {
+			// The heap at a quarter, half and three quarters of the run,
+			// and the runtime's memory statistics in text.
+			heapsTaken++
+			n := heapsTaken
 			profWG.Go(func() {
-				if err := fetch(ctx, "http://"+debugAddr+"/debug/pprof/heap", filepath.Join(b.o.profile, "heap.pprof")); err != nil {
-					b.log.Warn("heap profile", "error", err)
-				}
-				// The runtime's memory statistics, in text.
-				if err := fetch(ctx, "http://"+debugAddr+"/debug/pprof/heap?debug=1", filepath.Join(b.o.profile, "heap.txt")); err != nil {
-					b.log.Warn("heap statistics", "error", err)
+				for _, p := range []struct{ query, file string }{{"", "heap%d.pprof"}, {"?debug=1", "heap%d.txt"}} {
+					path := filepath.Join(b.o.profile, fmt.Sprintf(p.file, n))
+					if err := fetch(ctx, "http://"+debugAddr+"/debug/pprof/heap"+p.query, path); err != nil {
+						b.log.Warn("heap profile", "error", err)
+					}
 				}
 			})
 		}
