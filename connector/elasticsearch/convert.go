@@ -1,6 +1,7 @@
 package elasticsearch
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -28,6 +29,7 @@ type converter struct {
 	enc     encoder
 	topics  map[string]*topicInfo
 	scratch []byte
+	compact []byte // a multi-line raw value, compacted
 }
 
 // topicInfo caches what every action line of a topic shares.
@@ -230,6 +232,17 @@ func (c *converter) appendDoc(buf []byte, rec *connector.SinkRecord, ti *topicIn
 	shape, err := scanDoc(doc, field)
 	if err != nil {
 		return buf, err
+	}
+	if bytes.IndexByte(doc[shape.start:shape.end], '\n') >= 0 {
+		// A value written over several lines (valid JSON: the line breaks
+		// are whitespace, as raw ones cannot be in strings) would break
+		// the bulk body, which is one line per document: it is compacted,
+		// as re-encoding it would.
+		c.compact = appendCompact(c.compact[:0], doc[shape.start:shape.end])
+		doc = c.compact
+		if shape, err = scanDoc(doc, field); err != nil {
+			return buf, err
+		}
 	}
 	addTS := c.s.addTimestamp && !shape.hasTS && rec.HasTimestamp() && rec.Timestamp >= 0
 	addCoord := c.s.coordinates && !shape.hasField

@@ -294,3 +294,29 @@ func TestRetryKeysReachTheSchedule(t *testing.T) {
 		t.Fatalf("settings %+v", s)
 	}
 }
+
+// A raw value written over several lines is valid JSON, but a bulk body
+// holds one document per line: it is sent compacted, strings untouched.
+func TestMultiLineRawValueIsCompacted(t *testing.T) {
+	s, err := parseConfig(map[string]string{keyConnectionURL: "http://localhost:9", keyKeyIgnore: "true"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ in, want string }{
+		{"{\n  \"a\": 1,\n  \"b\": [1,\r\n 2],\n  \"s\": \"x  y\\n\"\n}\n", `{"@timestamp":"1970-01-01T00:00:00.001Z","a":1,"b":[1,2],"s":"x  y\n"}`},
+		{"{\n}", `{"@timestamp":"1970-01-01T00:00:00.001Z"}`},
+		{"[1,\n2]", `{"@timestamp":"1970-01-01T00:00:00.001Z","message":[1,2]}`},
+		{"{\"@timestamp\" :\n \"t\"}", `{"@timestamp":"t"}`},
+	} {
+		rec := &connector.SinkRecord{Record: connector.Record{Topic: "logs", KafkaOffset: 1, Value: connector.RawJSON(c.in),
+			Timestamp: 1, TimestampType: connector.CreateTime}}
+		b, _, err := newConverter(s).appendItem(nil, rec)
+		if err != nil {
+			t.Fatalf("%q: %v", c.in, err)
+		}
+		lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+		if len(lines) != 2 || lines[1] != c.want {
+			t.Errorf("%q: item %q, want the document line %s", c.in, b, c.want)
+		}
+	}
+}

@@ -324,6 +324,28 @@ func skipDigits(b []byte, i int) int {
 	return i
 }
 
+// appendCompact appends the valid JSON value v without the whitespace
+// between its tokens.
+func appendCompact(dst, v []byte) []byte {
+	for i := 0; i < len(v); {
+		switch c := v[i]; c {
+		case ' ', '\t', '\n', '\r':
+			i++
+		case '"':
+			end, err := skipString(v, i)
+			if err != nil { // not for a value scanDoc accepted
+				return append(dst, v[i:]...)
+			}
+			dst = append(dst, v[i:end]...)
+			i = end
+		default:
+			dst = append(dst, c)
+			i++
+		}
+	}
+	return dst
+}
+
 // bulkErrorsFlag reads the top-level "errors" member of a bulk response
 // without decoding its items: Elasticsearch and Humio write it before
 // "items", so this usually looks at a few dozen bytes. found is false when

@@ -1,9 +1,11 @@
 package elasticsearch
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -122,4 +124,27 @@ func TestBulkErrorsFlag(t *testing.T) {
 			t.Errorf("%s: got errors=%v found=%v", c.in, errs, found)
 		}
 	}
+}
+
+// FuzzAppendCompact: a compacted value is valid, one line, and means the
+// same as the original.
+func FuzzAppendCompact(f *testing.F) {
+	for _, c := range validityCases {
+		f.Add([]byte(c))
+	}
+	f.Add([]byte("{\n \"a\" : [ 1 ,\n 2 ] ,\r\n \"b\":\"x y\\n\"}"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		d, err := scanDoc(b, "")
+		if err != nil {
+			return
+		}
+		c := appendCompact(nil, b[d.start:d.end])
+		if !json.Valid(c) || bytes.ContainsAny(c, "\n\r") {
+			t.Fatalf("appendCompact(%q) = %q", b, c)
+		}
+		var x, y any
+		if json.Unmarshal(b, &x) != nil || json.Unmarshal(c, &y) != nil || !reflect.DeepEqual(x, y) {
+			t.Fatalf("appendCompact(%q) = %q: not the same value", b, c)
+		}
+	})
 }
