@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -252,3 +253,39 @@ func TestChunksAreReused(t *testing.T) {
 		t.Errorf("%d chunks kept for reuse", n)
 	}
 }
+
+// A body goes to the connection straight from its chunks, from wherever
+// reading it stopped and no further than the transport's limit.
+func TestBodyConnWritesChunksDirectly(t *testing.T) {
+	chunks := [][]byte{[]byte("hello "), []byte("chunked "), {}, []byte("world"), []byte("!")}
+	whole := "hello chunked world!"
+	for _, c := range []struct{ read, limit int }{{0, len(whole)}, {3, len(whole)}, {6, len(whole)}, {0, 10}, {8, 11}, {0, 0}} {
+		tb := &trackedBody{bufs: chunks, closed: make(chan struct{})}
+		if c.read > 0 {
+			p := make([]byte, c.read)
+			if n, err := io.ReadFull(tb, p); err != nil || n != c.read {
+				t.Fatal(n, err)
+			}
+		}
+		var out bytes.Buffer
+		lr := &io.LimitedReader{R: tb, N: int64(c.limit - c.read)}
+		n, err := bodyConn{&bufferConn{out: &out}}.ReadFrom(lr)
+		want := whole[c.read:c.limit]
+		if err != nil || out.String() != want || n != int64(len(want)) || lr.N != 0 {
+			t.Errorf("read %d, limit %d: wrote %q (%d, %v), left %d; want %q", c.read, c.limit, out.String(), n, err, lr.N, want)
+		}
+		// What follows the limit is still there to read.
+		rest, _ := io.ReadAll(tb)
+		if string(rest) != whole[c.limit:] {
+			t.Errorf("read %d, limit %d: %q left, want %q", c.read, c.limit, rest, whole[c.limit:])
+		}
+	}
+}
+
+// bufferConn is a net.Conn that writes to a buffer.
+type bufferConn struct {
+	net.Conn
+	out *bytes.Buffer
+}
+
+func (c *bufferConn) Write(p []byte) (int, error) { return c.out.Write(p) }
