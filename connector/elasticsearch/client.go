@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -28,7 +29,9 @@ type client struct {
 	transport *http.Transport
 	gzip      bool
 	next      atomic.Uint64
-	gzipPool  sync.Pool // *gzip.Writer
+	// gzips holds the gzip writers (nil until first used) and bounds how
+	// many requests are compressed at once (compress).
+	gzips chan *gzip.Writer
 }
 
 type clientEndpoint struct {
@@ -66,6 +69,13 @@ func newClient(s *settings) *client {
 		}},
 		transport: tr,
 		gzip:      s.compression,
+	}
+	if s.compression {
+		n := max(1, min(s.maxInFlight, runtime.GOMAXPROCS(0)))
+		c.gzips = make(chan *gzip.Writer, n)
+		for range n {
+			c.gzips <- nil
+		}
 	}
 	for _, ep := range s.endpoints {
 		ce := clientEndpoint{url: ep.url.String()}
@@ -179,7 +189,11 @@ func (c *client) post(ctx context.Context, body [][]byte, scratch *bytes.Buffer)
 	ep := c.endpoints[int(c.next.Add(1)-1)%len(c.endpoints)]
 	payload := body
 	if c.gzip {
-		payload = [][]byte{c.compress(body)} // body itself is never handed to the transport
+		z, err := c.compress(ctx, body)
+		if err != nil {
+			return resp, ep.url, true, err
+		}
+		payload = [][]byte{z} // body itself is never handed to the transport
 	}
 	size := 0
 	for _, b := range payload {
@@ -265,15 +279,23 @@ func readResponse(hr *http.Response, scratch *bytes.Buffer) error {
 }
 
 // compress gzips body at BestSpeed: the cheapest level still shrinks log
-// data several times. Writers are pooled (each holds about 1 MB of state);
-// the output is not, since it is the request body.
-func (c *client) compress(body [][]byte) []byte {
+// data several times. Compressing is all CPU, so no more requests are
+// compressed at once than there are CPUs (or senders): more would not be
+// faster, and each gzip writer holds about 1 MB, kept for reuse. The
+// output is not reused, since it is the request body.
+func (c *client) compress(ctx context.Context, body [][]byte) ([]byte, error) {
+	var w *gzip.Writer
+	select {
+	case w = <-c.gzips:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { c.gzips <- w }()
 	size := 0
 	for _, b := range body {
 		size += len(b)
 	}
 	out := bytes.NewBuffer(make([]byte, 0, size/4+64))
-	w, _ := c.gzipPool.Get().(*gzip.Writer)
 	if w == nil {
 		w, _ = gzip.NewWriterLevel(out, gzip.BestSpeed)
 	} else {
@@ -283,8 +305,7 @@ func (c *client) compress(body [][]byte) []byte {
 		_, _ = w.Write(b) // writes to a bytes.Buffer cannot fail
 	}
 	_ = w.Close()
-	c.gzipPool.Put(w)
-	return out.Bytes()
+	return out.Bytes(), nil
 }
 
 func (c *client) close() { c.transport.CloseIdleConnections() }

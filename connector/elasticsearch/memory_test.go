@@ -2,11 +2,15 @@ package elasticsearch
 
 import (
 	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -289,3 +293,52 @@ type bufferConn struct {
 }
 
 func (c *bufferConn) Write(p []byte) (int, error) { return c.out.Write(p) }
+
+// No more requests are gzipped at once than there are CPUs: each gzip
+// writer holds about a megabyte, and more at once would not be faster. A
+// request waiting for a writer gives up when its context ends.
+func TestGzipWritersAreBounded(t *testing.T) {
+	s := mustSettingsT(t, keyCompression, "true", keyMaxInFlight, "50", keyBatchSize, "10")
+	c := newClient(s)
+	defer c.close()
+	if want := min(50, runtime.GOMAXPROCS(0)); cap(c.gzips) != want {
+		t.Fatalf("%d gzip writers, want %d", cap(c.gzips), want)
+	}
+	body := [][]byte{[]byte(`{"index":{}}` + "\n"), []byte(`{"a":1}` + "\n")}
+	z, err := c.compress(t.Context(), body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(z))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := io.ReadAll(zr); string(got) != string(body[0])+string(body[1]) {
+		t.Errorf("gunzipped %q", got)
+	}
+	var held []*gzip.Writer
+	for range cap(c.gzips) {
+		held = append(held, <-c.gzips)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := c.compress(ctx, body); !errors.Is(err, context.Canceled) {
+		t.Errorf("compress with every writer busy and the context ended: %v", err)
+	}
+	for _, w := range held {
+		c.gzips <- w
+	}
+}
+
+func mustSettingsT(t *testing.T, kv ...string) *settings {
+	t.Helper()
+	props := map[string]string{keyConnectionURL: "http://localhost:9"}
+	for i := 0; i+1 < len(kv); i += 2 {
+		props[kv[i]] = kv[i+1]
+	}
+	s, err := parseConfig(props)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
