@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -293,9 +294,25 @@ func (b *bench) pipelineRun(ctx context.Context, c pipelineCase, raw float64) (p
 	var profWG sync.WaitGroup
 	var profErr error
 	if profiling {
+		// This process too (broker, endpoint): where the harness's CPU goes.
+		f, err := os.Create(filepath.Join(b.o.profile, "harness-cpu.pprof"))
+		if err != nil {
+			return out, err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+			return out, err
+		}
+		defer func() {
+			pprof.StopCPUProfile()
+			f.Close()
+		}()
 		profWG.Go(func() {
 			// About the time the run takes.
-			secs := max(1, b.produced/400_000)
+			secs := b.o.profileSecs
+			if secs <= 0 {
+				secs = max(1, b.produced/400_000)
+			}
 			profErr = fetch(ctx, fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", debugAddr, secs), filepath.Join(b.o.profile, "cpu.pprof"))
 		})
 	}

@@ -55,6 +55,7 @@ type options struct {
 	out          string
 	profile      string
 	profileCase  string
+	profileSecs  int
 	cases        string
 	startRuns    int
 	latencyRate  int
@@ -74,6 +75,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.out, "out", "docs", "directory of benchmarks.json, benchmarks.md and benchmarks.png; empty writes nothing")
 	fs.StringVar(&o.profile, "profile", "", "directory to write the worker's CPU, allocation and heap profiles of one case to (-profile-case; the worker runs with -debug-listener; figures of a profiled run are not written)")
 	fs.StringVar(&o.profileCase, "profile-case", "4", "the case -profile profiles")
+	fs.IntVar(&o.profileSecs, "profile-seconds", 0, "length of the CPU profile (default: about the time 400k records/s would take)")
 	fs.StringVar(&o.cases, "cases", "1,4,gzip,transforms", "pipeline cases to run: 1, 4, gzip, transforms")
 	fs.IntVar(&o.startRuns, "start-runs", 5, "worker starts to time")
 	fs.IntVar(&o.latencyRate, "latency-rate", 20_000, "events per second produced while latency is measured")
