@@ -142,6 +142,10 @@ func (b *batch) body(idx []int) [][]byte {
 // goroutine uses it.
 type tracker struct {
 	parts map[connector.TopicPartition]*partTrack
+	// The partition of the last add: a put holds runs of records of one
+	// partition, so most records skip the map.
+	lastTP   connector.TopicPartition
+	lastPart *partTrack
 }
 
 // partTrack is one partition's queue of pending segments: consecutive
@@ -171,7 +175,11 @@ func (t *tracker) part(tp connector.TopicPartition) *partTrack {
 
 // add records that the record at off went into b (nil: settled already).
 func (t *tracker) add(tp connector.TopicPartition, off int64, b *batch) {
-	p := t.part(tp)
+	p := t.lastPart
+	if p == nil || tp != t.lastTP {
+		p = t.part(tp)
+		t.lastTP, t.lastPart = tp, p
+	}
 	if p.head == len(p.segs) && b == nil {
 		p.committed = max(p.committed, off+1)
 		return
@@ -232,4 +240,5 @@ func (t *tracker) close(tps []connector.TopicPartition) {
 	for _, tp := range tps {
 		delete(t.parts, tp)
 	}
+	t.lastTP, t.lastPart = connector.TopicPartition{}, nil
 }

@@ -215,3 +215,37 @@ func BenchmarkScanDocStdlib(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkOffsetTracking measures the at-least-once bookkeeping per
+// record: each record is tracked in its partition's queue as it joins a
+// batch; batches are acknowledged in turn and the committable offsets
+// computed, as PreCommit does every offset.flush.interval.ms.
+func BenchmarkOffsetTracking(b *testing.B) {
+	tps := []connector.TopicPartition{{Topic: "logs", Partition: 0}, {Topic: "logs", Partition: 1},
+		{Topic: "logs", Partition: 2}, {Topic: "logs", Partition: 3}}
+	t := newTracker()
+	t.open(tps)
+	const perBatch, perPut = 2000, 500
+	var inFlight []*batch
+	cur := &batch{}
+	offs := make([]int64, len(tps))
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		// A put holds runs of records of one partition, as the runtime gathers them.
+		p := (i / perPut) % len(tps)
+		t.add(tps[p], offs[p], cur)
+		offs[p]++
+		if (i+1)%perBatch == 0 {
+			inFlight = append(inFlight, cur)
+			cur = &batch{}
+			if len(inFlight) > 3 { // the oldest comes back
+				inFlight[0].acked = true
+				inFlight = inFlight[1:]
+				t.advance()
+			}
+		}
+		if (i+1)%100_000 == 0 {
+			_ = t.offsets()
+		}
+	}
+}

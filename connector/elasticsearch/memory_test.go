@@ -342,3 +342,25 @@ func mustSettingsT(t *testing.T, kv ...string) *settings {
 	}
 	return s
 }
+
+// The tracker remembers the partition of the last record; closing a
+// partition forgets that too, so records after a reopen are tracked anew.
+func TestTrackerAfterCloseAndReopen(t *testing.T) {
+	tr := newTracker()
+	tr.open([]connector.TopicPartition{tp0})
+	tr.add(tp0, 5, nil) // settled at once
+	if got := tr.offsets(); got[tp0] != 6 {
+		t.Fatalf("offsets %v", got)
+	}
+	tr.close([]connector.TopicPartition{tp0})
+	tr.open([]connector.TopicPartition{tp0})
+	b := &batch{}
+	tr.add(tp0, 2, b) // from an earlier offset, after the rebalance
+	if got, ok := tr.offsets()[tp0]; ok {
+		t.Fatalf("offset %d for a reopened partition whose only record is in flight", got)
+	}
+	b.acked = true
+	if got := tr.offsets(); got[tp0] != 3 {
+		t.Fatalf("offsets %v, want 3", got)
+	}
+}
