@@ -270,12 +270,28 @@ func readResponse(hr *http.Response, scratch *bytes.Buffer) error {
 	}
 	if hr.StatusCode >= 200 && hr.StatusCode < 300 {
 		if errs, found := bulkErrorsFlag(scratch.Bytes()); found && !errs {
-			_, err := io.Copy(io.Discard, body) // drained, so the connection is reused
-			return err
+			return drain(body, scratch)
 		}
 	}
 	_, err := scratch.ReadFrom(body)
 	return err
+}
+
+// drain reads the rest of r, so the connection is reused, into the spare
+// room of scratch (64 KiB, kept from one response to the next), which is
+// left as it was: large reads, few system calls, nothing kept.
+func drain(r io.Reader, scratch *bytes.Buffer) error {
+	scratch.Grow(64 << 10)
+	room := scratch.AvailableBuffer()
+	room = room[:cap(room)]
+	for {
+		if _, err := r.Read(room); err != nil {
+			if err == io.EOF {
+				return nil
+			}
+			return err
+		}
+	}
 }
 
 // compress gzips body at BestSpeed: the cheapest level still shrinks log

@@ -138,22 +138,33 @@ func (b *bench) run(ctx context.Context) (*results, error) {
 	b.progress("start to first REST answer: median %.1f ms; idle RSS %.1f MiB", res.Start.MedianMS, res.Start.IdleRSSMiB)
 
 	for _, c := range cases {
-		raw, err := b.rawRun(ctx)
-		if err != nil {
-			return nil, err
+		cr := caseResult{Case: c.name, Tasks: c.tasks, Gzip: c.gzip, Transforms: c.transforms}
+		for run := range b.o.repeat {
+			raw, err := b.rawRun(ctx)
+			if err != nil {
+				return nil, err
+			}
+			cr.RawRuns = append(cr.RawRuns, raw)
+			b.progress("raw consumer: %.0f records/s, %.1f MB/s, %.2f CPU s per million (broker and harness %.2f), peak RSS %.1f MiB; other processes %.2f cores",
+				raw.RecordsPerSec, raw.MBPerSec, raw.CPUPerMillion, raw.HarnessCPUPerMillion, raw.PeakRSSMiB, raw.OtherCores)
+			// Latency once per case: it does not depend on the run.
+			p, err := b.pipelineRun(ctx, c, run == 0)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", c.name, err)
+			}
+			cr.Runs = append(cr.Runs, p)
+			latency := ""
+			if p.LatencyRate > 0 {
+				latency = fmt.Sprintf(", latency p50 %.1f ms p99 %.1f ms at %d/s", p.LatencyP50MS, p.LatencyP99MS, p.LatencyRate)
+			}
+			b.progress("%s: %.0f records/s (%.2f of this raw run), %.1f MB/s, peak RSS %.1f MiB, %.2f CPU s per million (broker and harness %.2f); other processes %.2f cores%s",
+				c.name, p.RecordsPerSec, p.RecordsPerSec/raw.RecordsPerSec, p.MBPerSec, p.PeakRSSMiB, p.CPUPerMillion,
+				p.HarnessCPUPerMillion, p.OtherCores, latency)
 		}
-		res.Raw = append(res.Raw, raw)
-		b.progress("raw consumer: %.0f records/s, %.1f MB/s, %.2f CPU s per million (broker and harness %.2f), peak RSS %.1f MiB; other processes %.2f cores",
-			raw.RecordsPerSec, raw.MBPerSec, raw.CPUPerMillion, raw.HarnessCPUPerMillion, raw.PeakRSSMiB, raw.OtherCores)
-		p, err := b.pipelineRun(ctx, c, raw.RecordsPerSec)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", c.name, err)
-		}
-		res.Pipelines = append(res.Pipelines, p)
-		b.progress("%s: %.0f records/s (%.2f of raw), %.1f MB/s, p50 %.1f ms p99 %.1f ms, peak RSS %.1f MiB, %.2f CPU s per million (broker and harness %.2f); other processes %.2f cores",
-			c.name, p.RecordsPerSec, p.RatioToRaw, p.MBPerSec, p.LatencyP50MS, p.LatencyP99MS, p.PeakRSSMiB, p.CPUPerMillion,
-			p.HarnessCPUPerMillion, p.OtherCores)
+		cr.summarize()
+		res.Cases = append(res.Cases, cr)
 	}
+	res.Repeat = b.o.repeat
 	return res, nil
 }
 
@@ -163,7 +174,7 @@ func (b *bench) startTimes(ctx context.Context) (startResult, error) {
 	var out startResult
 	var rss []float64
 	for range b.o.startRuns {
-		w, err := startWorker(b.worker, b.dir, b.brokers)
+		w, err := startWorker(b.worker, b.dir, b.env(), b.brokers)
 		if err != nil {
 			return out, err
 		}
@@ -256,10 +267,10 @@ func (b *bench) connectorConfig(c pipelineCase) map[string]string {
 	return cfg
 }
 
-// pipelineRun measures one case: the whole topic through a fresh worker,
-// then latency at a steady rate.
-func (b *bench) pipelineRun(ctx context.Context, c pipelineCase, raw float64) (pipelineResult, error) {
-	out := pipelineResult{Case: c.name, Tasks: c.tasks, Gzip: c.gzip, Transforms: c.transforms, RawRecordsPerSec: raw}
+// pipelineRun measures one case: the benchmark's events through a fresh
+// worker, then, when asked, latency at a steady rate.
+func (b *bench) pipelineRun(ctx context.Context, c pipelineCase, latency bool) (pipelineResult, error) {
+	var out pipelineResult
 	var extra []string
 	var debugAddr string
 	profiling := b.o.profile != "" && c.key == b.o.profileCase
@@ -271,7 +282,7 @@ func (b *bench) pipelineRun(ctx context.Context, c pipelineCase, raw float64) (p
 		debugAddr = fmt.Sprintf("127.0.0.1:%d", port)
 		extra = append(extra, "-debug-listener", debugAddr)
 	}
-	w, err := startWorker(b.worker, b.dir, b.brokers, extra...)
+	w, err := startWorker(b.worker, b.dir, b.env(), b.brokers, extra...)
 	if err != nil {
 		return out, err
 	}
@@ -279,7 +290,9 @@ func (b *bench) pipelineRun(ctx context.Context, c pipelineCase, raw float64) (p
 	if _, err := w.waitREST(ctx, 30*time.Second); err != nil {
 		return out, err
 	}
-	target := int64(b.produced)
+	// The first records events of the topic (the latency phases added
+	// more at its end).
+	target := int64(b.o.records)
 	b.ep.reset(target)
 	before, err := sampleProc(w.pid())
 	if err != nil {
@@ -354,7 +367,6 @@ func (b *bench) pipelineRun(ctx context.Context, c pipelineCase, raw float64) (p
 	out.WallSeconds = time.Unix(0, last).Sub(posted).Seconds()
 	out.RecordsPerSec = float64(n) / secs
 	out.MBPerSec = out.RecordsPerSec * float64(len(event(0, 0))) / 1e6
-	out.RatioToRaw = out.RecordsPerSec / raw
 	out.PeakRSSMiB = mib(after.hwm)
 	out.CPUPerMillion = (after.cpu - before.cpu).Seconds() / (float64(n) / 1e6)
 	self, others := meter.stop(after.cpu - before.cpu)
@@ -375,7 +387,14 @@ func (b *bench) pipelineRun(ctx context.Context, c pipelineCase, raw float64) (p
 		b.progress("profiles written to %s", b.o.profile)
 	}
 
-	// Latency: a steady stream well below the case's capacity.
+	if !latency {
+		return out, w.stop(30 * time.Second)
+	}
+	// Latency: a steady stream well below the case's capacity, once the
+	// worker read everything already in the topic.
+	if err := b.waitFor(ctx, w, name, time.Minute, func() bool { return b.ep.events.Load() >= int64(b.produced) }); err != nil {
+		return out, fmt.Errorf("waiting for the rest of the topic (%d events, got %d): %w", b.produced, b.ep.events.Load(), err)
+	}
 	rate := min(b.o.latencyRate, int(out.RecordsPerSec/2))
 	count := int(float64(rate) * b.o.latencyTime.Seconds())
 	b.ep.measureSince(time.Now())
@@ -416,6 +435,17 @@ func (b *bench) waitFor(ctx context.Context, w *workerProc, connector string, ti
 		}
 	}
 	return nil
+}
+
+// env is the extra environment of the worker (-worker-env).
+func (b *bench) env() []string {
+	var out []string
+	for _, kv := range strings.Split(b.o.workerEnv, ",") {
+		if kv = strings.TrimSpace(kv); kv != "" {
+			out = append(out, kv)
+		}
+	}
+	return out
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

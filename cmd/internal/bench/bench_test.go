@@ -88,9 +88,18 @@ func TestWriteKeepsTextAroundTheGeneratedSection(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "benchmarks.md"), []byte(md), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	r := &results{Records: 10, Start: startResult{MS: []float64{5}, MedianMS: 5, IdleRSSMiB: 10},
-		Raw:       []rawRunResult{{Records: 10, RecordsPerSec: 100}},
-		Pipelines: []pipelineResult{{Case: "4 tasks", Tasks: 4, RecordsPerSec: 80, RatioToRaw: 0.8, PeakRSSMiB: 30, RawJSONPath: true}}}
+	c := caseResult{Case: "4 tasks", Tasks: 4,
+		Runs: []pipelineResult{
+			{RecordsPerSec: 80, PeakRSSMiB: 30, RawJSONPath: true, LatencyRate: 10, LatencyP50MS: 1, LatencyP99MS: 2},
+			{RecordsPerSec: 70, PeakRSSMiB: 33, RawJSONPath: true},
+			{RecordsPerSec: 90, PeakRSSMiB: 31, RawJSONPath: true}},
+		RawRuns: []rawRunResult{{RecordsPerSec: 100}, {RecordsPerSec: 120}, {RecordsPerSec: 90}}}
+	c.summarize()
+	if c.RecordsPerSec != 80 || c.RawRecordsPerSec != 100 || c.RatioToRaw != 0.8 || c.PeakRSSMiB != 33 || c.LatencyP99MS != 2 {
+		t.Fatalf("summary %+v", c)
+	}
+	r := &results{Records: 10, Repeat: 3, Start: startResult{MS: []float64{5}, MedianMS: 5, IdleRSSMiB: 10},
+		Cases: []caseResult{c}}
 	if err := r.write(dir); err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +108,7 @@ func TestWriteKeepsTextAroundTheGeneratedSection(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := string(got)
-	for _, want := range []string{"intro", "## Notes\n\nkept", "| 4 tasks | 80 |", "holds — 4 tasks: at least 0.75"} {
+	for _, want := range []string{"intro", "## Notes\n\nkept", "| 4 tasks | 80 |", "holds — 4 tasks: at least 0.75", "peak RSS at most 64 MiB: 33.0 MiB"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("benchmarks.md lacks %q:\n%s", want, s)
 		}

@@ -39,23 +39,19 @@ const (
 // horizontal bars, with the targets as red lines, and encodes it as PNG.
 func (r *results) chart() ([]byte, error) {
 	var tput, mem []bar
-	for i, raw := range r.Raw {
-		label := "raw consumer"
-		if len(r.Raw) > 1 {
-			label = fmt.Sprintf("raw consumer %d", i+1)
-		}
-		tput = append(tput, bar{label, raw.RecordsPerSec, fmt.Sprintf("%.0fk/s", raw.RecordsPerSec/1000), grey})
+	rawRate, _, _, rawPeak := r.rawSummary()
+	if rawRate > 0 {
+		tput = append(tput, bar{"raw consumer", rawRate, fmt.Sprintf("%.0fk/s", rawRate/1000), grey})
 	}
-	for _, p := range r.Pipelines {
+	for _, p := range r.Cases {
 		tput = append(tput, bar{p.Case, p.RecordsPerSec, fmt.Sprintf("%.0fk/s  %.2f of raw", p.RecordsPerSec/1000, p.RatioToRaw), blue})
 	}
 	mem = append(mem, bar{"worker idle", r.Start.IdleRSSMiB, fmt.Sprintf("%.1f MiB", r.Start.IdleRSSMiB), green})
-	for _, p := range r.Pipelines {
+	for _, p := range r.Cases {
 		mem = append(mem, bar{p.Case, p.PeakRSSMiB, fmt.Sprintf("%.1f MiB", p.PeakRSSMiB), orange})
 	}
-	if len(r.Raw) > 0 {
-		raw := r.Raw[0]
-		mem = append(mem, bar{"raw consumer", raw.PeakRSSMiB, fmt.Sprintf("%.1f MiB", raw.PeakRSSMiB), grey})
+	if rawPeak > 0 {
+		mem = append(mem, bar{"raw consumer", rawPeak, fmt.Sprintf("%.1f MiB", rawPeak), grey})
 	}
 
 	panelH := func(n int) int { return 40 + n*(barHeight+barGap) + 10 }
@@ -68,7 +64,7 @@ func (r *results) chart() ([]byte, error) {
 	for _, b := range tput {
 		maxT = max(maxT, b.value)
 	}
-	y = panel(img, y, "throughput, records per second (1M events of 500 bytes)", tput, maxT*1.05, nil)
+	y = panel(img, y, fmt.Sprintf("throughput, records per second (%dk events of %d bytes)", r.Records/1000, r.EventBytes), tput, maxT*1.05, nil)
 	y += 20
 	maxM := float64(targetPeakRSSMiB)
 	for _, b := range mem {

@@ -58,11 +58,13 @@ type options struct {
 	profileSecs  int
 	cases        string
 	startRuns    int
+	repeat       int
 	latencyRate  int
 	latencyTime  time.Duration
 	rawConsumeOf string // child mode: the brokers to read from
 	keep         bool
 	extra        string // more connector config, k=v,k=v
+	workerEnv    string // more environment for the worker, k=v,k=v
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -78,10 +80,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.profileSecs, "profile-seconds", 0, "length of the CPU profile (default: about the time 400k records/s would take)")
 	fs.StringVar(&o.cases, "cases", "1,4,gzip,transforms", "pipeline cases to run: 1, 4, gzip, transforms")
 	fs.IntVar(&o.startRuns, "start-runs", 5, "worker starts to time")
+	fs.IntVar(&o.repeat, "runs", 3, "runs of each case (each after a run of the bare consumer); medians are reported")
 	fs.IntVar(&o.latencyRate, "latency-rate", 20_000, "events per second produced while latency is measured")
 	fs.DurationVar(&o.latencyTime, "latency-time", 3*time.Second, "how long latency is measured")
 	fs.BoolVar(&o.keep, "keep", false, "keep the scratch directory (worker configs and logs) and print where it is")
 	fs.StringVar(&o.extra, "connector-config", "", "more connector settings for every case, as key=value,key=value (for experiments; results are not written with it)")
+	fs.StringVar(&o.workerEnv, "worker-env", "", "more environment variables for the worker, as KEY=value,KEY=value (for experiments such as GOGC; results are not written with it)")
 	fs.StringVar(&o.rawConsumeOf, "raw-consume", "", "internal: run as the bare consumer child of these brokers")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -89,7 +93,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if o.rawConsumeOf != "" {
 		return rawConsume(ctx, strings.Split(o.rawConsumeOf, ","), int64(o.records), stdout)
 	}
-	if o.profile != "" || o.extra != "" {
+	if o.profile != "" || o.extra != "" || o.workerEnv != "" {
 		o.out = ""
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))

@@ -12,15 +12,15 @@ import (
 // results is everything one run measured; it is written as
 // docs/benchmarks.json.
 type results struct {
-	Date       string           `json:"date"`
-	Commit     string           `json:"commit"`
-	Machine    machine          `json:"machine"`
-	Records    int              `json:"records"`
-	EventBytes int              `json:"event_bytes"`
-	Partitions int              `json:"partitions"`
-	Start      startResult      `json:"start"`
-	Raw        []rawRunResult   `json:"raw"`
-	Pipelines  []pipelineResult `json:"pipelines"`
+	Date       string       `json:"date"`
+	Commit     string       `json:"commit"`
+	Machine    machine      `json:"machine"`
+	Records    int          `json:"records"`
+	EventBytes int          `json:"event_bytes"`
+	Partitions int          `json:"partitions"`
+	Repeat     int          `json:"runs_per_case"`
+	Start      startResult  `json:"start"`
+	Cases      []caseResult `json:"cases"`
 }
 
 type startResult struct {
@@ -43,14 +43,36 @@ type rawRunResult struct {
 	OtherCores           float64 `json:"other_processes_cores"`
 }
 
+// pipelineResult is one run of a case: the whole topic through a fresh
+// worker (and, in the first run of a case, the latency phase).
 type pipelineResult struct {
-	Case             string  `json:"case"`
-	Tasks            int     `json:"tasks"`
-	Gzip             bool    `json:"gzip"`
-	Transforms       bool    `json:"transforms"`
-	Records          int64   `json:"records"`
-	Seconds          float64 `json:"seconds"`
-	WallSeconds      float64 `json:"seconds_from_connector_creation"`
+	Records       int64   `json:"records"`
+	Seconds       float64 `json:"seconds"`
+	WallSeconds   float64 `json:"seconds_from_connector_creation"`
+	RecordsPerSec float64 `json:"records_per_sec"`
+	MBPerSec      float64 `json:"mb_per_sec"`
+	LatencyRate   int     `json:"latency_rate,omitempty"`
+	LatencyP50MS  float64 `json:"latency_p50_ms,omitempty"`
+	LatencyP99MS  float64 `json:"latency_p99_ms,omitempty"`
+	PeakRSSMiB    float64 `json:"peak_rss_mib"`
+	CPUPerMillion float64 `json:"cpu_sec_per_million"`
+	Requests      int64   `json:"bulk_requests"`
+	RawJSONPath   bool    `json:"raw_json_path"`
+	// See rawRunResult.
+	HarnessCPUPerMillion float64 `json:"harness_cpu_sec_per_million"`
+	OtherCores           float64 `json:"other_processes_cores"`
+}
+
+// caseResult is one configuration of the worker: the runs of the bare
+// consumer and of the pipeline, taken in turns, and what the report
+// says of them: rates and CPU are medians, peak RSS the largest of the
+// runs, latency from the first run.
+type caseResult struct {
+	Case       string `json:"case"`
+	Tasks      int    `json:"tasks"`
+	Gzip       bool   `json:"gzip"`
+	Transforms bool   `json:"transforms"`
+
 	RecordsPerSec    float64 `json:"records_per_sec"`
 	MBPerSec         float64 `json:"mb_per_sec"`
 	RawRecordsPerSec float64 `json:"raw_records_per_sec"`
@@ -60,11 +82,60 @@ type pipelineResult struct {
 	LatencyP99MS     float64 `json:"latency_p99_ms"`
 	PeakRSSMiB       float64 `json:"peak_rss_mib"`
 	CPUPerMillion    float64 `json:"cpu_sec_per_million"`
-	Requests         int64   `json:"bulk_requests"`
-	// See rawRunResult.
-	HarnessCPUPerMillion float64 `json:"harness_cpu_sec_per_million"`
-	OtherCores           float64 `json:"other_processes_cores"`
-	RawJSONPath          bool    `json:"raw_json_path"`
+	RawJSONPath      bool    `json:"raw_json_path"`
+	OtherCores       float64 `json:"other_processes_cores_max"`
+
+	Runs    []pipelineResult `json:"runs"`
+	RawRuns []rawRunResult   `json:"raw_runs"`
+}
+
+// summarize fills the report's figures from the runs.
+func (c *caseResult) summarize() {
+	var rate, mb, cpu, raw []float64
+	c.RawJSONPath = len(c.Runs) > 0
+	c.PeakRSSMiB, c.OtherCores = 0, 0
+	for _, r := range c.Runs {
+		rate = append(rate, r.RecordsPerSec)
+		mb = append(mb, r.MBPerSec)
+		cpu = append(cpu, r.CPUPerMillion)
+		c.PeakRSSMiB = max(c.PeakRSSMiB, r.PeakRSSMiB)
+		c.OtherCores = max(c.OtherCores, r.OtherCores)
+		c.RawJSONPath = c.RawJSONPath && r.RawJSONPath
+		if r.LatencyRate > 0 && c.LatencyRate == 0 {
+			c.LatencyRate, c.LatencyP50MS, c.LatencyP99MS = r.LatencyRate, r.LatencyP50MS, r.LatencyP99MS
+		}
+	}
+	for _, r := range c.RawRuns {
+		raw = append(raw, r.RecordsPerSec)
+		c.OtherCores = max(c.OtherCores, r.OtherCores)
+	}
+	c.RecordsPerSec, c.MBPerSec, c.CPUPerMillion = medianF(rate), medianF(mb), medianF(cpu)
+	c.RawRecordsPerSec = medianF(raw)
+	if c.RawRecordsPerSec > 0 {
+		c.RatioToRaw = c.RecordsPerSec / c.RawRecordsPerSec
+	}
+}
+
+// rawRuns is every run of the bare consumer.
+func (r *results) rawRuns() []rawRunResult {
+	var out []rawRunResult
+	for _, c := range r.Cases {
+		out = append(out, c.RawRuns...)
+	}
+	return out
+}
+
+// rawSummary is the median rate, MB/s and CPU of all bare consumer runs
+// and their largest peak RSS.
+func (r *results) rawSummary() (rate, mb, cpu, peak float64) {
+	var rates, mbs, cpus []float64
+	for _, raw := range r.rawRuns() {
+		rates = append(rates, raw.RecordsPerSec)
+		mbs = append(mbs, raw.MBPerSec)
+		cpus = append(cpus, raw.CPUPerMillion)
+		peak = max(peak, raw.PeakRSSMiB)
+	}
+	return medianF(rates), medianF(mbs), medianF(cpus), peak
 }
 
 // Targets of issue 6.
@@ -84,7 +155,7 @@ type target struct {
 
 func (r *results) targets() []target {
 	var out []target
-	for _, p := range r.Pipelines {
+	for _, p := range r.Cases {
 		if p.Gzip || p.Transforms {
 			continue
 		}
@@ -95,7 +166,7 @@ func (r *results) targets() []target {
 		out = append(out, target{fmt.Sprintf("%s: at least %.2f of the raw consume rate", p.Case, want),
 			fmt.Sprintf("%.2f", p.RatioToRaw), p.RatioToRaw >= want})
 	}
-	for _, p := range r.Pipelines {
+	for _, p := range r.Cases {
 		out = append(out, target{fmt.Sprintf("%s: peak RSS at most %d MiB", p.Case, targetPeakRSSMiB),
 			fmt.Sprintf("%.1f MiB", p.PeakRSSMiB), p.PeakRSSMiB <= targetPeakRSSMiB})
 	}
@@ -104,7 +175,7 @@ func (r *results) targets() []target {
 			r.Start.IdleRSSMiB <= targetIdleRSSMiB},
 		target{fmt.Sprintf("start to first REST answer at most %d ms", targetStartMS), fmt.Sprintf("%.1f ms", r.Start.MedianMS),
 			r.Start.MedianMS <= targetStartMS})
-	for _, p := range r.Pipelines {
+	for _, p := range r.Cases {
 		if p.Transforms {
 			continue
 		}
@@ -132,24 +203,32 @@ func (r *results) markdownTable() string {
 	m := r.Machine
 	fmt.Fprintf(&b, "Measured %s on %s (%d cores, %.1f GiB, Linux %s, %s; load average %s at the start), commit %s.\n",
 		r.Date, m.CPU, m.Cores, m.MemoryGiB, m.Kernel, m.Go, m.LoadAvg, r.Commit)
-	fmt.Fprintf(&b, "%d JSON events of %d bytes in %d partitions.\n\n", r.Records, r.EventBytes, r.Partitions)
+	fmt.Fprintf(&b, "%d JSON events of %d bytes in %d partitions; each case run %d times, in turns with the bare consumer: "+
+		"rates and CPU are medians, peak RSS the largest of the runs.\n\n", r.Records, r.EventBytes, r.Partitions, r.Repeat)
 	b.WriteString("| case | records/s | MB/s | ratio to raw | latency p50 / p99 | peak RSS | CPU s per million |\n")
 	b.WriteString("|---|---:|---:|---:|---:|---:|---:|\n")
-	for _, p := range r.Pipelines {
+	for _, p := range r.Cases {
 		fmt.Fprintf(&b, "| %s | %.0f | %.1f | %.2f (raw %.0f/s) | %.1f / %.1f ms (at %d/s) | %.1f MiB | %.2f |\n",
 			p.Case, p.RecordsPerSec, p.MBPerSec, p.RatioToRaw, p.RawRecordsPerSec, p.LatencyP50MS, p.LatencyP99MS,
 			p.LatencyRate, p.PeakRSSMiB, p.CPUPerMillion)
 	}
-	for i, raw := range r.Raw {
-		label := "raw consumer"
-		if i < len(r.Pipelines) {
-			label += " (before " + r.Pipelines[i].Case + ")"
-		}
-		fmt.Fprintf(&b, "| %s | %.0f | %.1f | 1.00 | | %.1f MiB | %.2f |\n", label, raw.RecordsPerSec, raw.MBPerSec,
-			raw.PeakRSSMiB, raw.CPUPerMillion)
+	if raws := r.rawRuns(); len(raws) > 0 {
+		rate, mb, cpu, peak := r.rawSummary()
+		fmt.Fprintf(&b, "| raw consumer (all %d runs) | %.0f | %.1f | 1.00 | | %.1f MiB | %.2f |\n", len(raws), rate, mb, peak, cpu)
 	}
 	fmt.Fprintf(&b, "\nStart to first REST answer: median %.1f ms of %d starts (%s ms); idle RSS %.1f MiB.\n",
 		r.Start.MedianMS, len(r.Start.MS), joinF(r.Start.MS, "%.1f"), r.Start.IdleRSSMiB)
+	b.WriteString("\nEvery run (records/s; other processes' load in cores):\n\n")
+	for _, p := range r.Cases {
+		var runs, raws []string
+		for _, run := range p.Runs {
+			runs = append(runs, fmt.Sprintf("%.0f (%.2f)", run.RecordsPerSec, run.OtherCores))
+		}
+		for _, raw := range p.RawRuns {
+			raws = append(raws, fmt.Sprintf("%.0f (%.2f)", raw.RecordsPerSec, raw.OtherCores))
+		}
+		fmt.Fprintf(&b, "- %s: %s; raw consumer %s\n", p.Case, strings.Join(runs, ", "), strings.Join(raws, ", "))
+	}
 	return b.String()
 }
 

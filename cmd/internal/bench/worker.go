@@ -52,8 +52,9 @@ func freePort() (int, error) {
 }
 
 // startWorker writes a worker.properties into a new directory under dir
-// and starts bin on it; extra are more command-line flags.
-func startWorker(bin, dir string, brokers []string, extra ...string) (*workerProc, error) {
+// and starts bin on it, with env added to the environment; extra are more
+// command-line flags.
+func startWorker(bin, dir string, env, brokers []string, extra ...string) (*workerProc, error) {
 	wdir, err := os.MkdirTemp(dir, "worker-")
 	if err != nil {
 		return nil, fmt.Errorf("worker directory: %w", err)
@@ -80,6 +81,9 @@ func startWorker(bin, dir string, brokers []string, extra ...string) (*workerPro
 		client: &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}},
 	}
 	w.cmd.Stdout, w.cmd.Stderr = logFile, logFile
+	if len(env) > 0 {
+		w.cmd.Env = append(os.Environ(), env...)
+	}
 	w.started = time.Now()
 	if err := w.cmd.Start(); err != nil {
 		logFile.Close()
