@@ -253,7 +253,7 @@ func TestChunksAreReused(t *testing.T) {
 	if n := r.task.w.newChunks - allocated; n > 0 {
 		t.Errorf("%d chunks allocated for 20 more batches of %d events, after %d for the first 5", n, len(recs), allocated)
 	}
-	if n := len(r.task.w.chunks); n == 0 || n > maxFreeChunks {
+	if n := len(r.task.w.chunks); n == 0 || n > max(minFreeChunks, 2*len(recs)*700/chunkSize) {
 		t.Errorf("%d chunks kept for reuse", n)
 	}
 }

@@ -83,11 +83,13 @@ func (w *writer) wait(ctx context.Context, timer <-chan time.Time) (changed, tim
 	}
 }
 
-// maxFreeChunks bounds the chunks a task keeps for reuse: a full batch's
-// worth (2000 events of 500 bytes), for the open batch to fill while the
-// chunks of those in flight come back. (Twice as many saves a little
-// allocation and costs every task another megabyte.)
-const maxFreeChunks = 32
+// minFreeChunks is the least number of chunks a task keeps for reuse;
+// recycle keeps up to one and a half times the chunks of the batch it
+// takes back, so that the open batch fills from the chunks of the ones
+// before it without allocating, whether batches are full (2000 events of
+// 500 bytes: 38 chunks) or sent part full by linger.ms — and a task whose
+// batches are small keeps little.
+const minFreeChunks = 8
 
 // maxFreeItems bounds the items slices kept for reuse.
 const maxFreeItems = 4
@@ -108,10 +110,10 @@ func (w *writer) chunk(n int) []byte {
 	return make([]byte, 0, chunkSize)
 }
 
-// putChunk keeps c for reuse, unless it is not a pooled size or the pool
-// is full. Task goroutine only.
+// putChunk keeps c for reuse, unless it is not a pooled size. Task
+// goroutine only.
 func (w *writer) putChunk(c []byte) {
-	if cap(c) == chunkSize && len(w.chunks) < maxFreeChunks {
+	if cap(c) == chunkSize {
 		w.chunks = append(w.chunks, c[:0])
 	}
 }
@@ -122,7 +124,11 @@ func (w *writer) recycle(b *batch) {
 	if b.pinned {
 		return
 	}
+	limit := max(minFreeChunks, len(b.chunks)+len(b.chunks)/2)
 	for _, c := range b.chunks {
+		if len(w.chunks) >= limit {
+			break
+		}
 		w.putChunk(c)
 	}
 	if len(w.items) < maxFreeItems {
