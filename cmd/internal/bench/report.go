@@ -163,8 +163,9 @@ func (r *results) targets() []target {
 		if p.Tasks > 1 {
 			want = targetRatio4
 		}
+		// Three decimals: 0.749 must not read as 0.75.
 		out = append(out, target{fmt.Sprintf("%s: at least %.2f of the raw consume rate", p.Case, want),
-			fmt.Sprintf("%.2f", p.RatioToRaw), p.RatioToRaw >= want})
+			fmt.Sprintf("%.3f", p.RatioToRaw), p.RatioToRaw >= want})
 	}
 	for _, p := range r.Cases {
 		out = append(out, target{fmt.Sprintf("%s: peak RSS at most %d MiB", p.Case, targetPeakRSSMiB),
