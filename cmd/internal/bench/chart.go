@@ -64,7 +64,11 @@ func (r *results) chart() ([]byte, error) {
 	for _, b := range tput {
 		maxT = max(maxT, b.value)
 	}
-	y = panel(img, y, fmt.Sprintf("throughput, records per second (%dk events of %d bytes)", r.Records/1000, r.EventBytes), tput, maxT*1.05, nil)
+	events := fmt.Sprintf("%dk", r.Records/1000)
+	if r.Records%1_000_000 == 0 {
+		events = fmt.Sprintf("%dM", r.Records/1_000_000)
+	}
+	y = panel(img, y, fmt.Sprintf("throughput, records per second (%s events of %d bytes)", events, r.EventBytes), tput, maxT*1.05, nil)
 	y += 20
 	maxM := float64(targetPeakRSSMiB)
 	for _, b := range mem {
@@ -89,6 +93,13 @@ func panel(img *image.RGBA, y int, title string, bars []bar, full float64, marks
 	x0 := labelWidth
 	width := chartWidth - x0 - 20
 	top := y
+	bottom := y + len(bars)*(barHeight+barGap)
+	// Target lines first, so the bars' figures stay readable over them.
+	for _, m := range marks {
+		if full > 0 {
+			fill(img, x0+int(m/full*float64(width)), top-4, 2, bottom-top, red)
+		}
+	}
 	for _, b := range bars {
 		drawText(img, 10, y+(barHeight-7*scale)/2, b.label, scale, ink)
 		w := 0
@@ -106,11 +117,6 @@ func panel(img *image.RGBA, y int, title string, bars []bar, full float64, marks
 		y += barHeight + barGap
 	}
 	fill(img, x0-1, top-4, 1, y-top, ink) // the axis
-	for _, m := range marks {
-		if full > 0 {
-			fill(img, x0+int(m/full*float64(width)), top-4, 2, y-top, red)
-		}
-	}
 	return y + 10
 }
 
