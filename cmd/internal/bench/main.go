@@ -62,6 +62,7 @@ type options struct {
 	latencyRate  int
 	latencyTime  time.Duration
 	rawConsumeOf string // child mode: the brokers to read from
+	produceTo    string
 	keep         bool
 	extra        string // more connector config, k=v,k=v
 	workerEnv    string // more environment for the worker, k=v,k=v
@@ -86,12 +87,29 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&o.keep, "keep", false, "keep the scratch directory (worker configs and logs) and print where it is")
 	fs.StringVar(&o.extra, "connector-config", "", "more connector settings for every case, as key=value,key=value (for experiments; results are not written with it)")
 	fs.StringVar(&o.workerEnv, "worker-env", "", "more environment variables for the worker, as KEY=value,KEY=value (for experiments such as GOGC; results are not written with it)")
+	fs.StringVar(&o.produceTo, "produce-to", "", "only produce the benchmark events to the topic bench (with -partitions partitions) of these brokers, comma-separated, and exit: to measure another worker on the same events")
 	fs.StringVar(&o.rawConsumeOf, "raw-consume", "", "internal: run as the bare consumer child of these brokers")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if o.rawConsumeOf != "" {
 		return rawConsume(ctx, strings.Split(o.rawConsumeOf, ","), int64(o.records), stdout)
+	}
+	if o.produceTo != "" {
+		p, err := newProducer(strings.Split(o.produceTo, ","), o.partitions)
+		if err != nil {
+			return err
+		}
+		start := time.Now()
+		err = p.produce(ctx, 0, o.records, 0)
+		if cerr := p.close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "produced %d events of %d bytes to %s in %.1fs\n", o.records, len(event(0, time.Now().UnixNano())), o.produceTo, time.Since(start).Seconds())
+		return nil
 	}
 	if o.profile != "" || o.extra != "" || o.workerEnv != "" {
 		o.out = ""
