@@ -126,6 +126,8 @@ type Config struct {
 type Task struct {
 	cfg Config
 	log *slog.Logger
+	// conns are the consumer's broker connections, closed on a hard stop.
+	conns *conns
 
 	events   chan event
 	quit     chan struct{} // closed when the task goroutine stops serving events
@@ -232,6 +234,7 @@ func New(cfg Config) (*Task, error) {
 		seeks:     map[connector.TopicPartition]int64{},
 		seen:      map[string]bool{},
 		retry:     newRetryBackoff(),
+		conns:     newConns(cfg.Client.Net.DialTimeout, cfg.Client.Net.KeepAlive, cfg.Client.Net.LocalAddr),
 	}
 	t.stopping, t.endStopping = context.WithCancel(context.Background())
 	t.pause.init(cfg.StartPaused)
@@ -366,10 +369,16 @@ func (t *Task) Run(ctx context.Context) (err error) {
 	}
 	close(t.quit)
 	stopConsume()
+	// sarama cannot cancel a JoinGroup in flight, and the broker may hold
+	// one until every member rejoins (up to the rebalance timeout), which
+	// holds group.Close too. On a hard stop, closing the connections ends
+	// it at once.
+	unblock := context.AfterFunc(ctx, t.conns.closeAll)
 	if err := group.Close(); err != nil {
 		t.log.Warn("closing the consumer group", "error", err)
 	}
 	wg.Wait()
+	unblock()
 	if err := client.Close(); err != nil && !errors.Is(err, sarama.ErrClosedClient) {
 		t.log.Warn("closing the consumer client", "error", err)
 	}
@@ -408,6 +417,10 @@ func (t *Task) connect() (sarama.Client, sarama.ConsumerGroup, error) {
 	c := *t.cfg.Client
 	c.Consumer.Offsets.AutoCommit.Enable = false
 	c.Consumer.Return.Errors = true
+	if !c.Net.Proxy.Enable {
+		c.Net.Proxy.Enable = true
+		c.Net.Proxy.Dialer = t.conns
+	}
 	client, err := sarama.NewClient(t.cfg.Brokers, &c)
 	if err != nil {
 		return nil, nil, fmt.Errorf("consumer client for %v: %w", t.cfg.Brokers, err)
