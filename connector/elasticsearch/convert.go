@@ -30,6 +30,9 @@ type converter struct {
 	topics  map[string]*topicInfo
 	scratch []byte
 	compact []byte // a multi-line raw value, compacted
+	// plainField: the coordinates field is written as it is in JSON (no
+	// escapes), so a key of a map or struct that equals it is found.
+	plainField bool
 }
 
 // topicInfo caches what every action line of a topic shares.
@@ -42,7 +45,8 @@ type topicInfo struct {
 }
 
 func newConverter(s *settings) *converter {
-	return &converter{s: s, enc: encoder{compactMaps: s.compactMaps}, topics: map[string]*topicInfo{}}
+	return &converter{s: s, enc: encoder{compactMaps: s.compactMaps}, topics: map[string]*topicInfo{},
+		plainField: len(appendString(nil, s.coordinatesField)) == len(s.coordinatesField)+2}
 }
 
 func (c *converter) topic(name string) *topicInfo {
@@ -214,9 +218,29 @@ func keyID(rec *connector.SinkRecord) (string, error) {
 // after the opening brace when asked for and missing. A value that is not
 // an object is wrapped as {"message": value}.
 func (c *converter) appendDoc(buf []byte, rec *connector.SinkRecord, ti *topicInfo) ([]byte, error) {
+	field := ""
+	if c.s.coordinates {
+		field = c.s.coordinatesField
+	}
 	var doc []byte
+	var shape docShape
 	if raw, ok := rec.Value.(connector.RawJSON); ok {
 		doc = raw
+		var err error
+		if shape, err = scanDoc(doc, field); err != nil {
+			return buf, err
+		}
+		if bytes.IndexByte(doc[shape.start:shape.end], '\n') >= 0 {
+			// A value written over several lines (valid JSON: the line
+			// breaks are whitespace, as raw ones cannot be in strings)
+			// would break the bulk body, which is one line per document:
+			// it is compacted, as re-encoding it would.
+			c.compact = appendCompact(c.compact[:0], doc[shape.start:shape.end])
+			doc = c.compact
+			if shape, err = scanDoc(doc, field); err != nil {
+				return buf, err
+			}
+		}
 	} else {
 		var err error
 		c.scratch, err = c.enc.appendValue(c.scratch[:0], rec.ValueSchema, rec.Value, !ti.schemaIgnore)
@@ -224,24 +248,11 @@ func (c *converter) appendDoc(buf []byte, rec *connector.SinkRecord, ti *topicIn
 			return buf, err
 		}
 		doc = c.scratch
-	}
-	field := ""
-	if c.s.coordinates {
-		field = c.s.coordinatesField
-	}
-	shape, err := scanDoc(doc, field)
-	if err != nil {
-		return buf, err
-	}
-	if bytes.IndexByte(doc[shape.start:shape.end], '\n') >= 0 {
-		// A value written over several lines (valid JSON: the line breaks
-		// are whitespace, as raw ones cannot be in strings) would break
-		// the bulk body, which is one line per document: it is compacted,
-		// as re-encoding it would.
-		c.compact = appendCompact(c.compact[:0], doc[shape.start:shape.end])
-		doc = c.compact
-		if shape, err = scanDoc(doc, field); err != nil {
-			return buf, err
+		var known bool
+		if shape, known = c.encodedShape(rec.Value, doc, field); !known {
+			if shape, err = scanDoc(doc, field); err != nil {
+				return buf, err
+			}
 		}
 	}
 	addTS := c.s.addTimestamp && !shape.hasTS && rec.HasTimestamp() && rec.Timestamp >= 0
@@ -284,6 +295,31 @@ func (c *converter) appendDoc(buf []byte, rec *connector.SinkRecord, ti *topicIn
 	buf = append(buf, `"`+messageField+`":`...)
 	buf = append(buf, doc[shape.start:shape.end]...)
 	return append(buf, '}'), nil
+}
+
+// encodedShape is what scanDoc would find in doc, the encoder's output for
+// v, read from v instead of from doc's bytes: an object's top-level keys
+// are v's keys or fields, written as they are (unless field needs
+// escaping: then known is false, as for a value that is not a map or
+// struct). The encoder writes compact JSON, one line, nothing around it.
+func (c *converter) encodedShape(v any, doc []byte, field string) (d docShape, known bool) {
+	if len(doc) < 2 || doc[0] != '{' || (field != "" && !c.plainField) {
+		return d, false
+	}
+	d = docShape{end: len(doc), object: true, empty: len(doc) == 2}
+	switch x := v.(type) {
+	case map[string]any:
+		_, d.hasTS = x["@timestamp"]
+		if field != "" {
+			_, d.hasField = x[field]
+		}
+	case *data.Struct:
+		d.hasTS = x.Schema().Field("@timestamp") != nil
+		d.hasField = field != "" && x.Schema().Field(field) != nil
+	default:
+		return d, false
+	}
+	return d, true
 }
 
 // describeInvalid wraps a conversion failure with where the record is.

@@ -1,7 +1,9 @@
 package elasticsearch
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -259,7 +261,12 @@ func TestItemDecodedValues(t *testing.T) {
 
 func TestAppendStringAndFloat(t *testing.T) {
 	for in, want := range map[string]string{"plain": `"plain"`, "tab\there": `"tab\there"`, "\x01": `"\u0001"`,
-		"é<>&": `"é<>&"`, "bad\xffutf8": `"bad\ufffdutf8"`} {
+		"é<>&": `"é<>&"`, "bad\xffutf8": `"bad\ufffdutf8"`,
+		// Past 8 bytes, where plain runs are skipped a word at a time.
+		"a plain sentence of some length": `"a plain sentence of some length"`,
+		"eight by\"tes then":              `"eight by\"tes then"`, "sixteen bytes...é": `"sixteen bytes...é"`,
+		"0123456789\\ab\ncd": `"0123456789\\ab\ncd"`, "0123456789abc\x1f": `"0123456789abc\u001f"`,
+		"0123456789abcdef\xff": `"0123456789abcdef\ufffd"`} {
 		if got := string(appendString(nil, in)); got != want {
 			t.Errorf("appendString(%q) = %s, want %s", in, got, want)
 		}
@@ -269,6 +276,88 @@ func TestAppendStringAndFloat(t *testing.T) {
 		if got := string(appendFloat(nil, f, 64)); got != want {
 			t.Errorf("appendFloat(%v) = %s, want %s", f, got, want)
 		}
+	}
+}
+
+// The members of a decoded object are written in key order, whatever their
+// number and however long the start they share.
+func TestObjectKeysInOrder(t *testing.T) {
+	for _, n := range []int{0, 1, 2, 17, 40, 255, 256, 600} {
+		m := make(map[string]any, n)
+		for i := range n {
+			// Keys sharing their first 7 bytes or more, and short ones.
+			m[fmt.Sprintf("%s%d", []string{"service_", "service", "s", "", "servic"}[i%5], i*7919%1000)] = i
+		}
+		var e encoder
+		got, err := e.appendSchemaless(nil, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := json.Marshal(m) // encoding/json sorts map keys
+		if string(got) != string(want) {
+			t.Fatalf("%d members:\n got %s\nwant %s", n, got, want)
+		}
+		if len(e.members) != 0 {
+			t.Fatalf("%d members left on the stack", len(e.members))
+		}
+	}
+}
+
+// What appendDoc reads from a decoded value instead of scanning its
+// encoding is what the scan would have found.
+func TestEncodedShapeMatchesScan(t *testing.T) {
+	st := data.StructBuilder().Field("@timestamp", data.StringSchema).Field("kafka", data.OptionalStringSchema).MustBuild()
+	stv := data.NewStruct(st)
+	if err := stv.Put("@timestamp", "t"); err != nil {
+		t.Fatal(err)
+	}
+	other := data.StructBuilder().Field("a", data.Int32Schema).MustBuild()
+	otherv := data.NewStruct(other)
+	if err := otherv.Put("a", int32(1)); err != nil {
+		t.Fatal(err)
+	}
+	values := []struct {
+		schema *data.Schema
+		v      any
+	}{
+		{nil, map[string]any{}},
+		{nil, map[string]any{"a": 1}},
+		{nil, map[string]any{"@timestamp": "x", "b": map[string]any{"kafka": 1}}},
+		{nil, map[string]any{"kafka": 1, "k\"q": 2}},
+		{nil, map[any]any{"kafka": 1}},
+		{nil, []any{1, 2}},
+		{nil, "text"},
+		{st, stv},
+		{other, otherv},
+	}
+	known := 0
+	for _, field := range []string{"", "kafka", "k\"q"} {
+		kv := []string{keyKeyIgnore, "true"}
+		if field != "" {
+			kv = append(kv, KeyKafkaCoordinates, "true", KeyCoordinatesField, field)
+		}
+		c := newConverter(mustSettings(t, kv...))
+		for _, x := range values {
+			doc, err := c.enc.appendValue(nil, x.schema, x.v, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := scanDoc(doc, field)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, ok := c.encodedShape(x.v, doc, field)
+			if !ok {
+				continue
+			}
+			known++
+			if got != want {
+				t.Errorf("field %q, %s: shape %+v, the scan finds %+v", field, doc, got, want)
+			}
+		}
+	}
+	if known < 10 {
+		t.Errorf("only %d shapes read from the values", known)
 	}
 }
 

@@ -4,8 +4,10 @@ import (
 	"encoding/base64"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -17,9 +19,19 @@ import (
 // after its own preprocessing when schema.ignore is false (decimals become
 // numbers, maps follow compact.map.entries, null fields take defaults).
 
-// encoder writes Connect values as JSON.
+// encoder writes Connect values as JSON. Only the task goroutine uses it.
 type encoder struct {
 	compactMaps bool
+	// members is a stack of the members of the objects being written, kept
+	// from one value to the next: an object's members are gathered at its
+	// end and sorted there, nested objects above them.
+	members []member
+}
+
+// member is a key and value of a schemaless object.
+type member struct {
+	key string
+	val any
 }
 
 // conversionError is a value that cannot be written: an invalid message.
@@ -276,25 +288,74 @@ func (e *encoder) appendSchemaless(buf []byte, v any) ([]byte, error) {
 }
 
 // appendObjectFields appends the members of m in key order and the closing
-// brace; more says whether members were written before.
+// brace; more says whether members were written before. The members are
+// gathered from one pass over the map and sorted there: no lookup of each
+// key again, and no allocation once the stack has grown.
 func (e *encoder) appendObjectFields(buf []byte, m map[string]any, more bool) ([]byte, error) {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+	base := len(e.members)
+	for k, v := range m {
+		e.members = append(e.members, member{k, v})
 	}
-	sort.Strings(keys)
+	n := len(e.members) - base
+	var orderBuf [32]uint64
+	order := memberOrder(e.members[base:], orderBuf[:0])
 	var err error
-	for _, k := range keys {
+	for _, o := range order {
+		// e.members may move while a nested object is written: index it.
+		kv := e.members[base+int(o&0xff)]
+		if n > 0xff {
+			kv = e.members[base+int(o)]
+		}
 		if more {
 			buf = append(buf, ',')
 		}
 		more = true
-		buf = append(appendString(buf, k), ':')
-		if buf, err = e.appendSchemaless(buf, m[k]); err != nil {
-			return buf, fmt.Errorf("field %s: %w", k, err)
+		buf = append(appendString(buf, kv.key), ':')
+		if buf, err = e.appendSchemaless(buf, kv.val); err != nil {
+			err = fmt.Errorf("field %s: %w", kv.key, err)
+			break
 		}
 	}
+	clear(e.members[base:])
+	e.members = e.members[:base]
+	if err != nil {
+		return buf, err
+	}
 	return append(buf, '}'), nil
+}
+
+// memberOrder returns, appended to order, the indexes of ms in key order.
+// Objects have a few dozen members at most: each index goes in the low
+// byte of a number whose high bytes are the key's first 7 bytes, and an
+// insertion sort of those numbers, comparing whole keys only where the
+// first 7 bytes are the same, orders them without moving any member.
+// Larger objects get their indexes sorted by the standard sort.
+func memberOrder(ms []member, order []uint64) []uint64 {
+	if len(ms) > 0xff {
+		for i := range ms {
+			order = append(order, uint64(i))
+		}
+		slices.SortFunc(order, func(a, b uint64) int { return strings.Compare(ms[a].key, ms[b].key) })
+		return order
+	}
+	for i := range ms {
+		k := ms[i].key
+		var p uint64
+		for j := range min(len(k), 7) {
+			p |= uint64(k[j]) << (56 - 8*j)
+		}
+		order = append(order, p|uint64(i))
+	}
+	for i := 1; i < len(order); i++ {
+		for j := i; j > 0; j-- {
+			a, b := order[j], order[j-1]
+			if a>>8 > b>>8 || a>>8 == b>>8 && ms[a&0xff].key >= ms[b&0xff].key {
+				break
+			}
+			order[j], order[j-1] = b, a
+		}
+	}
+	return order
 }
 
 // stringKeyed returns m as a map[string]any when every key is a string.
@@ -385,6 +446,19 @@ func appendString(buf []byte, s string) []byte {
 	buf = append(buf, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		// Most strings are plain ASCII: skip 8 bytes at a time while none
+		// of them needs escaping or is the start of a multi-byte sequence.
+		for i+8 <= len(s) {
+			x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+			if specialMask(x)|x&lanesTop != 0 {
+				break
+			}
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if c >= 0x20 && c != '"' && c != '\\' {
