@@ -25,11 +25,10 @@ import (
 // STARTED. Listener calls, restart requests and logger levels come only for
 // records written after the store started.
 type ConfigStore struct {
-	log    *kafkalog.Log
+	lifecycle
 	logger *slog.Logger
 
 	mu           sync.Mutex
-	state        int
 	listener     storage.ConfigListener
 	offset       int64
 	connectors   map[string]map[string]string
@@ -42,12 +41,6 @@ type ConfigStore struct {
 	applied      map[string]map[string]string
 	sessionKey   *storage.SessionKey
 }
-
-const (
-	stateNew = iota
-	stateStarted
-	stateStopped
-)
 
 var _ storage.ConfigStore = (*ConfigStore)(nil)
 
@@ -80,7 +73,7 @@ func NewConfigStore(cfg kafkalog.Config) (*ConfigStore, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.log = l
+	s.lifecycle = lifecycle{what: "config store", log: l}
 	return s, nil
 }
 
@@ -89,44 +82,6 @@ func (s *ConfigStore) SetListener(l storage.ConfigListener) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.listener = l
-}
-
-// Start reads the whole topic, then follows it.
-func (s *ConfigStore) Start(ctx context.Context) error {
-	s.mu.Lock()
-	if s.state != stateNew {
-		s.mu.Unlock()
-		return storage.ErrClosed
-	}
-	s.mu.Unlock()
-	if err := s.log.Start(ctx); err != nil {
-		return fmt.Errorf("config store: %w", err)
-	}
-	s.mu.Lock()
-	s.state = stateStarted
-	s.mu.Unlock()
-	return nil
-}
-
-// Stop stops following the topic; later calls fail with storage.ErrClosed.
-func (s *ConfigStore) Stop(ctx context.Context) error {
-	s.mu.Lock()
-	was := s.state
-	s.state = stateStopped
-	s.mu.Unlock()
-	if was != stateStarted {
-		return nil
-	}
-	return s.log.Stop(ctx)
-}
-
-func (s *ConfigStore) usable() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.state != stateStarted {
-		return storage.ErrClosed
-	}
-	return nil
 }
 
 // Snapshot returns a copy of the current state.

@@ -25,11 +25,10 @@ import (
 // topic, so compaction replaces the old record and a Java worker reading
 // the topic finds the new offset.
 type OffsetStore struct {
-	log    *kafkalog.Log
+	lifecycle
 	logger *slog.Logger
 
 	mu      sync.Mutex
-	state   int
 	entries map[string]storage.OffsetEntry // by canonical key; nil Value = tombstone
 }
 
@@ -50,46 +49,8 @@ func NewOffsetStore(cfg kafkalog.Config) (*OffsetStore, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.log = l
+	s.lifecycle = lifecycle{what: "offset store", log: l}
 	return s, nil
-}
-
-// Start reads the whole topic, then follows it.
-func (s *OffsetStore) Start(ctx context.Context) error {
-	s.mu.Lock()
-	if s.state != stateNew {
-		s.mu.Unlock()
-		return storage.ErrClosed
-	}
-	s.mu.Unlock()
-	if err := s.log.Start(ctx); err != nil {
-		return fmt.Errorf("offset store: %w", err)
-	}
-	s.mu.Lock()
-	s.state = stateStarted
-	s.mu.Unlock()
-	return nil
-}
-
-// Stop stops following the topic; later calls fail with storage.ErrClosed.
-func (s *OffsetStore) Stop(ctx context.Context) error {
-	s.mu.Lock()
-	was := s.state
-	s.state = stateStopped
-	s.mu.Unlock()
-	if was != stateStarted {
-		return nil
-	}
-	return s.log.Stop(ctx)
-}
-
-func (s *OffsetStore) usable() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.state != stateStarted {
-		return storage.ErrClosed
-	}
-	return nil
 }
 
 // Get reads the topic to its end, as Java does, then returns the values

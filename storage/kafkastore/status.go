@@ -27,11 +27,10 @@ import (
 // sees every worker's statuses; an UNASSIGNED task status read from the
 // topic does not replace a RUNNING one of the same or a newer generation.
 type StatusStore struct {
-	log    *kafkalog.Log
+	lifecycle
 	logger *slog.Logger
 
 	mu         sync.Mutex
-	state      int
 	connectors map[string]*statusEntry
 	tasks      map[string]map[int]*statusEntry
 	topics     map[string]map[string]storage.TopicStatus
@@ -74,37 +73,8 @@ func NewStatusStore(cfg kafkalog.Config) (*StatusStore, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.log = l
+	s.lifecycle = lifecycle{what: "status store", log: l}
 	return s, nil
-}
-
-// Start reads the whole topic, then follows it.
-func (s *StatusStore) Start(ctx context.Context) error {
-	s.mu.Lock()
-	if s.state != stateNew {
-		s.mu.Unlock()
-		return storage.ErrClosed
-	}
-	s.mu.Unlock()
-	if err := s.log.Start(ctx); err != nil {
-		return fmt.Errorf("status store: %w", err)
-	}
-	s.mu.Lock()
-	s.state = stateStarted
-	s.mu.Unlock()
-	return nil
-}
-
-// Stop stops following the topic; later writes fail with storage.ErrClosed.
-func (s *StatusStore) Stop(ctx context.Context) error {
-	s.mu.Lock()
-	was := s.state
-	s.state = stateStopped
-	s.mu.Unlock()
-	if was != stateStarted {
-		return nil
-	}
-	return s.log.Stop(ctx)
 }
 
 // statusValue is the JSON of a connector or task status, in Java's field
@@ -198,11 +168,10 @@ func (s *StatusStore) put(ctx context.Context, key string, st storage.Status, sa
 	if err != nil {
 		return fmt.Errorf("status %s: %w", key, err)
 	}
-	s.mu.Lock()
-	if s.state != stateStarted {
-		s.mu.Unlock()
-		return storage.ErrClosed
+	if err := s.usable(); err != nil {
+		return err
 	}
+	s.mu.Lock()
 	entry := entryOf()
 	if safe && !entry.canWriteSafely(st) {
 		s.mu.Unlock()
@@ -281,11 +250,8 @@ func (s *StatusStore) DeleteTopic(ctx context.Context, connector, topic string) 
 }
 
 func (s *StatusStore) putTopic(ctx context.Context, key string, value []byte) error {
-	s.mu.Lock()
-	started := s.state == stateStarted
-	s.mu.Unlock()
-	if !started {
-		return storage.ErrClosed
+	if err := s.usable(); err != nil {
+		return err
 	}
 	if err := s.log.Send(ctx, []byte(key), value); err != nil {
 		if errors.Is(err, kafkalog.ErrClosed) {
@@ -302,10 +268,8 @@ func (s *StatusStore) putTopic(ctx context.Context, key string, value []byte) er
 // Flush returns once earlier writes are durable: every write already waited
 // for its acknowledgement, so it only checks the store is open.
 func (s *StatusStore) Flush(ctx context.Context) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.state != stateStarted {
-		return storage.ErrClosed
+	if err := s.usable(); err != nil {
+		return err
 	}
 	return ctx.Err()
 }
