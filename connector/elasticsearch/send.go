@@ -224,8 +224,10 @@ type bulkItem struct {
 // true. It returns the items to retry (429/5xx, or not answered at all).
 func (w *writer) settleItems(b *batch, idx []int, body []byte) (retry []int, err error) {
 	if errs, found := bulkErrorsFlag(body); !found || !errs {
+		w.responsesByFlag.Add(1)
 		return nil, nil // success is judged by the HTTP status
 	}
+	w.responsesDecoded.Add(1)
 	all := b.all(idx)
 	var resp struct {
 		Items []map[string]bulkItem `json:"items"`

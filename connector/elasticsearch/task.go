@@ -323,6 +323,7 @@ func (t *Task) Stop() error {
 			"records", n)
 	}
 	t.w.stop()
-	t.log.Info("humio sink task stopped")
+	t.log.Info("humio sink task stopped", "bulk_responses_by_errors_flag", t.w.responsesByFlag.Load(),
+		"bulk_responses_decoded_item_by_item", t.w.responsesDecoded.Load())
 	return nil
 }

@@ -9,7 +9,9 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -965,5 +967,44 @@ func TestSystemic400FailsInsteadOfDropping(t *testing.T) {
 	}
 	if len(rep.got()) != 0 {
 		t.Errorf("reported as malformed: %v", rep.got())
+	}
+}
+
+// TestStopLogsHowResponsesWereRead: the stop log counts the bulk responses
+// settled by "errors":false alone and those decoded item by item; make
+// bench checks the second stays 0 while Humio reports no errors.
+func TestStopLogsHowResponsesWereRead(t *testing.T) {
+	for _, rejecting := range []bool{false, true} {
+		t.Run(fmt.Sprintf("rejecting=%v", rejecting), func(t *testing.T) {
+			srv, url := startHumio(t, humiotest.Config{})
+			if rejecting {
+				srv.RejectItems(func(e humiotest.Event) humiotest.ItemResult {
+					if v, _ := e.Field("n"); v.(float64) == 3 {
+						return humiotest.ItemResult{Status: 400, Type: "mapper_parsing_exception", Reason: "bad n"}
+					}
+					return humiotest.ItemResult{}
+				})
+			}
+			r := startTask(t, props(url, keyBatchSize, "10", keyBehaviorOnMalformed, "ignore"), nil)
+			put(t, r, events("logs", 0, 0, 30))
+			if _, err := r.task.PreCommit(t.Context(), nil); err != nil {
+				t.Fatal(err)
+			}
+			if err := r.task.Stop(); err != nil {
+				t.Fatal(err)
+			}
+			// 30 events in batches of at most 10: 3 requests or more.
+			logs := r.logs.String()
+			m := regexp.MustCompile(`bulk_responses_by_errors_flag=(\d+) bulk_responses_decoded_item_by_item=(\d+)`).FindStringSubmatch(logs)
+			if m == nil {
+				t.Fatalf("no counts in the stop log:\n%s", logs)
+			}
+			byFlag, _ := strconv.Atoi(m[1])
+			decoded, _ := strconv.Atoi(m[2])
+			wantDecoded := map[bool]int{false: 0, true: 1}[rejecting] // only the request with event 3
+			if byFlag < 3-wantDecoded || decoded != wantDecoded {
+				t.Errorf("by errors flag %d, decoded %d; want at least %d and %d", byFlag, decoded, 3-wantDecoded, wantDecoded)
+			}
+		})
 	}
 }

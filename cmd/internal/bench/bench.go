@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -388,7 +389,7 @@ func (b *bench) pipelineRun(ctx context.Context, c pipelineCase, latency bool) (
 	}
 
 	if !latency {
-		return out, w.stop(30 * time.Second)
+		return out, b.stopWorker(w, &out)
 	}
 	// Latency: a steady stream well below the case's capacity, once the
 	// worker read everything already in the topic.
@@ -409,11 +410,34 @@ func (b *bench) pipelineRun(ctx context.Context, c pipelineCase, latency bool) (
 	p := b.ep.percentiles(0.5, 0.99)
 	out.LatencyRate = rate
 	out.LatencyP50MS, out.LatencyP99MS = ms(p[0]), ms(p[1])
-	if err := w.stop(30 * time.Second); err != nil {
-		return out, err
-	}
-	return out, nil
+	return out, b.stopWorker(w, &out)
 }
+
+// stopWorker stops the worker and reads from its tasks' stop logs how
+// they settled the bulk responses.
+func (b *bench) stopWorker(w *workerProc, out *pipelineResult) error {
+	if err := w.stop(30 * time.Second); err != nil {
+		return err
+	}
+	log, err := os.ReadFile(w.logPath)
+	if err != nil {
+		return err
+	}
+	out.ResponsesByFlag, out.ResponsesDecoded = responseCounts(log)
+	return nil
+}
+
+// responseCounts sums the counts the Humio sink's tasks log when they stop.
+func responseCounts(log []byte) (byFlag, decoded int64) {
+	for _, m := range responseCountsLine.FindAllSubmatch(log, -1) {
+		f, _ := strconv.ParseInt(string(m[1]), 10, 64)
+		d, _ := strconv.ParseInt(string(m[2]), 10, 64)
+		byFlag, decoded = byFlag+f, decoded+d
+	}
+	return byFlag, decoded
+}
+
+var responseCountsLine = regexp.MustCompile(`bulk_responses_by_errors_flag=(\d+) bulk_responses_decoded_item_by_item=(\d+)`)
 
 // waitFor polls cond until it holds, the worker exits or timeout passes.
 func (b *bench) waitFor(ctx context.Context, w *workerProc, connector string, timeout time.Duration, cond func() bool) error {

@@ -90,9 +90,9 @@ func TestWriteKeepsTextAroundTheGeneratedSection(t *testing.T) {
 	}
 	c := caseResult{Case: "4 tasks", Tasks: 4,
 		Runs: []pipelineResult{
-			{RecordsPerSec: 80, PeakRSSMiB: 30, RawJSONPath: true, LatencyRate: 10, LatencyP50MS: 1, LatencyP99MS: 2},
-			{RecordsPerSec: 70, PeakRSSMiB: 33, RawJSONPath: true},
-			{RecordsPerSec: 90, PeakRSSMiB: 31, RawJSONPath: true}},
+			{RecordsPerSec: 80, PeakRSSMiB: 30, RawJSONPath: true, LatencyRate: 10, LatencyP50MS: 1, LatencyP99MS: 2, ResponsesByFlag: 5},
+			{RecordsPerSec: 70, PeakRSSMiB: 33, RawJSONPath: true, ResponsesByFlag: 6, ResponsesDecoded: 1},
+			{RecordsPerSec: 90, PeakRSSMiB: 31, RawJSONPath: true, ResponsesByFlag: 7}},
 		RawRuns: []rawRunResult{{RecordsPerSec: 100}, {RecordsPerSec: 120}, {RecordsPerSec: 90}}}
 	c.summarize()
 	if c.RecordsPerSec != 80 || c.RawRecordsPerSec != 100 || c.RatioToRaw != 0.8 || c.PeakRSSMiB != 33 || c.LatencyP99MS != 2 {
@@ -108,7 +108,8 @@ func TestWriteKeepsTextAroundTheGeneratedSection(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := string(got)
-	for _, want := range []string{"intro", "## Notes\n\nkept", "| 4 tasks | 80 |", "holds — 4 tasks: at least 0.75 of the raw consume rate: 0.800", "peak RSS at most 64 MiB: 33.0 MiB"} {
+	for _, want := range []string{"intro", "## Notes\n\nkept", "| 4 tasks | 80 |", "holds — 4 tasks: at least 0.75 of the raw consume rate: 0.800", "peak RSS at most 64 MiB: 33.0 MiB",
+		"**missed** — 4 tasks: \"errors\":false responses settled without decoding their items: 18 of 19"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("benchmarks.md lacks %q:\n%s", want, s)
 		}
@@ -118,5 +119,19 @@ func TestWriteKeepsTextAroundTheGeneratedSection(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "benchmarks.png")); err != nil {
 		t.Error(err)
+	}
+}
+
+// The counts come from the stop lines of every task in the worker's log.
+func TestResponseCountsSumTheTasksStopLines(t *testing.T) {
+	log := `time=t level=INFO msg="humio sink task started" connector=humio-sink task=0
+time=t level=INFO msg="humio sink task stopped" connector=humio-sink task=0 bulk_responses_by_errors_flag=120 bulk_responses_decoded_item_by_item=0
+time=t level=INFO msg="humio sink task stopped" connector=humio-sink task=1 bulk_responses_by_errors_flag=80 bulk_responses_decoded_item_by_item=2
+`
+	if byFlag, decoded := responseCounts([]byte(log)); byFlag != 200 || decoded != 2 {
+		t.Errorf("got %d by the flag, %d decoded; want 200 and 2", byFlag, decoded)
+	}
+	if byFlag, decoded := responseCounts([]byte("no such line\n")); byFlag != 0 || decoded != 0 {
+		t.Errorf("got %d, %d from a log without stop lines", byFlag, decoded)
 	}
 }

@@ -58,6 +58,10 @@ type pipelineResult struct {
 	CPUPerMillion float64 `json:"cpu_sec_per_million"`
 	Requests      int64   `json:"bulk_requests"`
 	RawJSONPath   bool    `json:"raw_json_path"`
+	// Bulk responses the sink's tasks settled by "errors":false alone, and
+	// those whose items they decoded one by one (from their stop logs).
+	ResponsesByFlag  int64 `json:"bulk_responses_by_errors_flag"`
+	ResponsesDecoded int64 `json:"bulk_responses_decoded_item_by_item"`
 	// See rawRunResult.
 	HarnessCPUPerMillion float64 `json:"harness_cpu_sec_per_million"`
 	OtherCores           float64 `json:"other_processes_cores"`
@@ -83,6 +87,8 @@ type caseResult struct {
 	PeakRSSMiB       float64 `json:"peak_rss_mib"`
 	CPUPerMillion    float64 `json:"cpu_sec_per_million"`
 	RawJSONPath      bool    `json:"raw_json_path"`
+	ResponsesByFlag  int64   `json:"bulk_responses_by_errors_flag"`
+	ResponsesDecoded int64   `json:"bulk_responses_decoded_item_by_item"`
 	OtherCores       float64 `json:"other_processes_cores_max"`
 
 	Runs    []pipelineResult `json:"runs"`
@@ -94,6 +100,7 @@ func (c *caseResult) summarize() {
 	var rate, mb, cpu, raw []float64
 	c.RawJSONPath = len(c.Runs) > 0
 	c.PeakRSSMiB, c.OtherCores = 0, 0
+	c.ResponsesByFlag, c.ResponsesDecoded = 0, 0
 	for _, r := range c.Runs {
 		rate = append(rate, r.RecordsPerSec)
 		mb = append(mb, r.MBPerSec)
@@ -101,6 +108,8 @@ func (c *caseResult) summarize() {
 		c.PeakRSSMiB = max(c.PeakRSSMiB, r.PeakRSSMiB)
 		c.OtherCores = max(c.OtherCores, r.OtherCores)
 		c.RawJSONPath = c.RawJSONPath && r.RawJSONPath
+		c.ResponsesByFlag += r.ResponsesByFlag
+		c.ResponsesDecoded += r.ResponsesDecoded
 		if r.LatencyRate > 0 && c.LatencyRate == 0 {
 			c.LatencyRate, c.LatencyP50MS, c.LatencyP99MS = r.LatencyRate, r.LatencyP50MS, r.LatencyP99MS
 		}
@@ -181,6 +190,13 @@ func (r *results) targets() []target {
 			continue
 		}
 		out = append(out, target{p.Case + ": values pass through undecoded (raw JSON path)", fmt.Sprint(p.RawJSONPath), p.RawJSONPath})
+	}
+	// The endpoint answers "errors":false with every item: no response
+	// should have had its items decoded.
+	for _, p := range r.Cases {
+		out = append(out, target{p.Case + ": \"errors\":false responses settled without decoding their items",
+			fmt.Sprintf("%d of %d", p.ResponsesByFlag, p.ResponsesByFlag+p.ResponsesDecoded),
+			p.ResponsesByFlag > 0 && p.ResponsesDecoded == 0})
 	}
 	return out
 }
