@@ -9,7 +9,10 @@ type Converter interface {
 	Configure(config map[string]string, isKey bool) error
 	// FromConnectData serializes a value; nil bytes mean a Kafka null.
 	FromConnectData(topic string, headers Headers, schema *data.Schema, value any) ([]byte, error)
-	// ToConnectData deserializes bytes (nil for a Kafka null).
+	// ToConnectData deserializes bytes (nil for a Kafka null). A map it
+	// returns without a schema must be new, referenced by nothing else: the
+	// sink runtime lets transformations change it in place
+	// (Record.OwnsValue).
 	ToConnectData(topic string, headers Headers, value []byte) (*data.Schema, any, error)
 }
 

@@ -67,6 +67,15 @@ type Record struct {
 	// KafkaOffset is the offset of a sink record in its partition; NoOffset
 	// for source records.
 	KafkaOffset int64
+
+	// OwnsValue says that Value, when it is a map, is referenced by this
+	// record alone, so a transformation may change it in place and return
+	// it in a new Record instead of copying it first. The sink runtime
+	// sets it for values fresh from the value converter; a transformation
+	// that puts a map of its own making in the value may set it; one that
+	// puts any other value there must clear it. Source records leave it
+	// false: a source connector may keep a reference to its values.
+	OwnsValue bool
 }
 
 // IsSink reports whether the record was consumed from Kafka.

@@ -188,7 +188,9 @@ func (c *Cast) applySchemaless(r *connector.Record, value any) (*connector.Recor
 		}
 		mapPut(out, name, v)
 	}
-	return c.side.with(r, nil, out), nil
+	// A copy, not changeable: a cast can fail half way, and a failed
+	// transformation leaves the record as it was.
+	return c.side.withMap(r, out), nil
 }
 
 func (c *Cast) applyWithSchema(r *connector.Record, schema *data.Schema, value any) (*connector.Record, error) {

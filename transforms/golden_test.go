@@ -179,25 +179,33 @@ func runSMTCase(t *testing.T, p oracle.Pair, stats *goldenStats) {
 		return
 	}
 	defer tr.Close()
-	in, err := requestRecord(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	before := snapshot(in)
-	out, err := tr.Apply(in)
-	if after := snapshot(in); after != before {
-		t.Errorf("Apply modified its input record:\nbefore %s\nafter  %s", before, after)
-	}
-	if err != nil || !resp.OK {
-		checkOutcome(t, req.ID, "apply", err, resp)
-		return
-	}
-	want, err := responseRecord(resp.Fields["record"])
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := compareRecords(out, want); diff != "" {
-		t.Errorf("record differs from Java's: %s", diff)
+	// Twice: as a source connector's record, whose value the
+	// transformation must copy before changing it, and as a sink record
+	// fresh from the converter, whose value it may change in place; the
+	// outcome is Java's either way, and a failure leaves the record as it
+	// was.
+	for _, owned := range []bool{false, true} {
+		in, err := requestRecord(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in.OwnsValue = owned
+		before := snapshot(in)
+		out, err := tr.Apply(in)
+		if after := snapshot(in); after != before && (!owned || err != nil) {
+			t.Errorf("Apply (owned value %v, error %v) modified its input record:\nbefore %s\nafter  %s", owned, err, before, after)
+		}
+		if err != nil || !resp.OK {
+			checkOutcome(t, req.ID, "apply", err, resp)
+			continue
+		}
+		want, err := responseRecord(resp.Fields["record"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := compareRecords(out, want); diff != "" {
+			t.Errorf("record (owned value %v) differs from Java's: %s", owned, diff)
+		}
 	}
 }
 

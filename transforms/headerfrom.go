@@ -68,14 +68,21 @@ func (t *HeaderFrom) Apply(r *connector.Record) (*connector.Record, error) {
 		if err := requireMap(value, t.purpose); err != nil {
 			return nil, err
 		}
-		updated := mapCopy(value, 0)
+		// Every header is read before any field is removed: the value may
+		// be changed in place, and a field may be named twice.
 		for i, f := range t.fields {
-			if t.move {
-				mapDelete(updated, f)
-			}
 			headers = append(headers, connector.Header{Key: t.headers[i], Value: mapGet(value, f)})
 		}
-		out := t.side.with(r, nil, updated)
+		if !t.move {
+			out := *r
+			out.Headers = headers
+			return &out, nil
+		}
+		updated := t.side.changeable(r, value, 0)
+		for _, f := range t.fields {
+			mapDelete(updated, f)
+		}
+		out := t.side.withMap(r, updated)
 		out.Headers = headers
 		return out, nil
 	}

@@ -127,7 +127,12 @@ func (t *InsertField) applySchemaless(r *connector.Record, value any) (*connecto
 	if err := requireMap(value, "field insertion"); err != nil {
 		return nil, err
 	}
-	out := mapCopy(value, 5)
+	if t.offset.set {
+		if err := requireSinkRecord(r, "field insertion"); err != nil {
+			return nil, err
+		}
+	}
+	out := t.side.changeable(r, value, 5)
 	if t.topic.set {
 		mapPut(out, t.topic.name, t.topicValue(r.Topic))
 	}
@@ -135,9 +140,6 @@ func (t *InsertField) applySchemaless(r *connector.Record, value any) (*connecto
 		mapPut(out, t.partition.name, r.Partition)
 	}
 	if t.offset.set {
-		if err := requireSinkRecord(r, "field insertion"); err != nil {
-			return nil, err
-		}
 		mapPut(out, t.offset.name, r.KafkaOffset)
 	}
 	if t.ts.set && r.HasTimestamp() {
@@ -146,7 +148,7 @@ func (t *InsertField) applySchemaless(r *connector.Record, value any) (*connecto
 	if t.static.set && t.staticValue != nil {
 		mapPut(out, t.static.name, t.staticValue)
 	}
-	return t.side.with(r, nil, out), nil
+	return t.side.withMap(r, out), nil
 }
 
 func (t *InsertField) applyWithSchema(r *connector.Record, value any) (*connector.Record, error) {

@@ -72,7 +72,8 @@ func (t *MaskField) Apply(r *connector.Record) (*connector.Record, error) {
 			}
 			mapPut(out, f, m)
 		}
-		return t.side.with(r, schema, out), nil
+		// A copy, not changeable: masking can fail half way.
+		return t.side.withMap(r, out), nil
 	}
 	st, err := requireStruct(value, "mask fields")
 	if err != nil {

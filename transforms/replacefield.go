@@ -1,8 +1,6 @@
 package transforms
 
 import (
-	"maps"
-
 	"github.com/kafka-connect-go/connect/connector"
 	"github.com/kafka-connect-go/connect/connector/configdef"
 	"github.com/kafka-connect-go/connect/connector/data"
@@ -142,11 +140,11 @@ func (t *ReplaceField) Apply(r *connector.Record) (*connector.Record, error) {
 		if err := requireMap(value, "field replacement"); err != nil {
 			return nil, err
 		}
-		out, err := t.applyMap(value)
+		out, err := t.applyMap(r, value)
 		if err != nil {
 			return nil, err
 		}
-		return t.side.with(r, nil, out), nil
+		return t.side.withMap(r, out), nil
 	}
 	st, err := requireStruct(value, "field replacement")
 	if err != nil {
@@ -184,11 +182,14 @@ func (t *ReplaceField) Apply(r *connector.Record) (*connector.Record, error) {
 	return t.side.with(r, updated, out), nil
 }
 
-func (t *ReplaceField) applyMap(value any) (any, error) {
+// applyMap returns the value's map filtered and renamed: a new map, or
+// with only exclusions the value itself when the record owns it.
+func (t *ReplaceField) applyMap(r *connector.Record, value any) (any, error) {
 	if m, ok := value.(map[string]any); ok && len(t.renames) == 0 && len(t.include) == 0 {
-		// Only exclusions: clone the table and delete, cheaper than
-		// inserting every kept entry again.
-		out := maps.Clone(m)
+		// Only exclusions: delete from the value (a copy of its table when
+		// the record does not own it), cheaper than inserting every kept
+		// entry again.
+		out := t.side.changeable(r, m, 0).(map[string]any)
 		for k := range t.exclude {
 			delete(out, k)
 		}

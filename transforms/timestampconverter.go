@@ -100,9 +100,9 @@ func (t *TimestampConverter) Apply(r *connector.Record) (*connector.Record, erro
 		if err != nil {
 			return nil, err
 		}
-		out := mapCopy(value, 1)
+		out := t.side.changeable(r, value, 1)
 		mapPut(out, t.field, v) // an absent field is put as null, as in Kafka
-		return t.side.with(r, nil, out), nil
+		return t.side.withMap(r, out), nil
 	}
 	if t.field == "" {
 		from, err := typeOfSchema(schema)

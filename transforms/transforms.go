@@ -34,15 +34,43 @@ func (s Side) value(r *connector.Record) any {
 	return r.Value
 }
 
-// with returns a copy of r whose key (or value) and its schema are replaced.
+// with returns a copy of r whose key (or value) and its schema are
+// replaced. A new value may be shared with what made it: it is not owned.
 func (s Side) with(r *connector.Record, schema *data.Schema, v any) *connector.Record {
 	out := *r
 	if s == OnKey {
 		out.KeySchema, out.Key = schema, v
 	} else {
 		out.ValueSchema, out.Value = schema, v
+		out.OwnsValue = false
 	}
 	return &out
+}
+
+// withMap is with for a map that changeable returned, or that the
+// transformation made: nothing else references it, so the record owns it
+// and the next transformation may change it in place.
+func (s Side) withMap(r *connector.Record, m any) *connector.Record {
+	out := s.with(r, nil, m)
+	if s == OnValue {
+		out.OwnsValue = true
+	}
+	return out
+}
+
+// changeable returns a schemaless map the transformation may change: the
+// value itself when the record owns it (fresh from the converter or from
+// an earlier transformation's copy), else a copy with room for extra
+// entries. Callers change it only once nothing can fail any more: a
+// failed transformation must leave the record as it was.
+func (s Side) changeable(r *connector.Record, m any, extra int) any {
+	if s == OnValue && r.OwnsValue {
+		switch m.(type) {
+		case map[string]any, map[any]any:
+			return m
+		}
+	}
+	return mapCopy(m, extra)
 }
 
 // suffix is the nested class name of the side, as in Cast$Value.

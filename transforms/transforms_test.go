@@ -304,3 +304,87 @@ func TestFlattenCollisionIsStable(t *testing.T) {
 		}
 	}
 }
+
+// A record that owns its value (a sink record fresh from the converter)
+// has its map changed in place; one that does not gets a copy, which the
+// result owns, so the next transformation of a chain changes that copy in
+// place. Values that may be shared with something else are not owned.
+func TestOwnedValuesChangedInPlace(t *testing.T) {
+	insert := newTransform(t, "InsertField$Value", map[string]string{"static.field": "s", "static.value": "v"})
+	exclude := newTransform(t, "ReplaceField$Value", map[string]string{"exclude": "a"})
+
+	owned := map[string]any{"a": int64(1), "b": "x"}
+	rec := sinkRecord(nil, owned)
+	rec.OwnsValue = true
+	out, err := insert.Apply(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if owned["s"] != "v" || !out.OwnsValue {
+		t.Errorf("an owned value was copied: input %v, output owned %v", owned, out.OwnsValue)
+	}
+
+	shared := map[string]any{"a": int64(1), "b": "x"}
+	first, err := insert.Apply(sinkRecord(nil, shared))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(shared) != 2 || !first.OwnsValue {
+		t.Fatalf("a value not owned was changed (%v), or its copy is not owned (%v)", shared, first.OwnsValue)
+	}
+	second, err := exclude.Apply(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copied := first.Value.(map[string]any)
+	if _, kept := copied["a"]; kept || len(second.Value.(map[string]any)) != 2 || !second.OwnsValue {
+		t.Errorf("the second transformation did not change the first one's copy in place: %v -> %v", copied, second.Value)
+	}
+
+	// A failure leaves an owned value as it was: the offset of a source
+	// record is checked before anything is put.
+	withOffset := newTransform(t, "InsertField$Value", map[string]string{"topic.field": "t", "offset.field": "o"})
+	src := map[string]any{"a": int64(1)}
+	srcRec := &connector.Record{Topic: "logs", Partition: connector.NoPartition, KafkaOffset: connector.NoOffset, Value: src, OwnsValue: true}
+	if _, err := withOffset.Apply(srcRec); err == nil || len(src) != 1 {
+		t.Errorf("got %v, value %v; want an error and the value untouched", err, src)
+	}
+
+	// ExtractField's result is part of the old value: not owned.
+	nested := map[string]any{"http": map[string]any{"status": int64(200)}}
+	rec = sinkRecord(nil, nested)
+	rec.OwnsValue = true
+	out, err = newTransform(t, "ExtractField$Value", map[string]string{"field": "http"}).Apply(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.OwnsValue {
+		t.Error("an extracted field is owned")
+	}
+
+	// HeaderFrom reads every header before it removes a field, so a field
+	// named twice gives both headers its value when changed in place.
+	hv := map[string]any{"a": "x", "b": "y"}
+	rec = sinkRecord(nil, hv)
+	rec.OwnsValue = true
+	out, err = newTransform(t, "HeaderFrom$Value", map[string]string{"fields": "a,a", "headers": "h1,h2", "operation": "move"}).Apply(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Headers) != 2 || out.Headers[0].Value != "x" || out.Headers[1].Value != "x" || len(hv) != 1 || !out.OwnsValue {
+		t.Errorf("headers %v, value %v, owned %v", out.Headers, hv, out.OwnsValue)
+	}
+
+	// A key transformation copies the key whatever the value's ownership,
+	// and leaves that ownership as it was.
+	key := map[string]any{"id": "k"}
+	rec = sinkRecord(nil, map[string]any{})
+	rec.Key, rec.OwnsValue = key, true
+	out, err = newTransform(t, "InsertField$Key", map[string]string{"static.field": "s", "static.value": "v"}).Apply(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(key) != 1 || !out.OwnsValue {
+		t.Errorf("key %v changed, or value ownership lost (%v)", key, out.OwnsValue)
+	}
+}

@@ -80,7 +80,8 @@ func BenchmarkTransformChain(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			rec := connector.Record{Topic: "logs", KafkaOffset: 1, ValueSchema: s, Value: v}
+			// Fresh from the converter, as the sink runtime hands it over.
+			rec := connector.Record{Topic: "logs", KafkaOffset: 1, ValueSchema: s, Value: v, OwnsValue: true}
 			if out, err := c.Transform(b.Context(), &rec, tolerance.Where{}); err != nil || out == nil {
 				b.Fatal(out, err)
 			}

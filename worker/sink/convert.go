@@ -154,6 +154,7 @@ func (t *Task) convertOne(ctx context.Context, raw *connector.RawRecord, sr *con
 	sr.KeySchema, sr.Key = s, v
 
 	if t.cfg.RawJSONValues {
+		sr.OwnsValue = false
 		if raw.Value != nil {
 			sr.Value = connector.RawJSON(raw.Value)
 		}
@@ -165,7 +166,9 @@ func (t *Task) convertOne(ctx context.Context, raw *connector.RawRecord, sr *con
 				return dropOrFail(err)
 			}
 		}
-		sr.ValueSchema, sr.Value = s, v
+		// A converter makes a new value for every record: the record owns
+		// it, and transformations change it in place instead of copying.
+		sr.ValueSchema, sr.Value, sr.OwnsValue = s, v, true
 	}
 
 	if t.cfg.Transforms != nil {
