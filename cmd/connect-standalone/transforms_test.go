@@ -377,6 +377,9 @@ func TestTransformsAndDeadLetterQueue(t *testing.T) {
 			}
 			return nil
 		})
+		if !strings.HasPrefix(trace, "org.apache.kafka.connect.errors.ConnectException: ") {
+			t.Errorf("trace does not start with Java's exception class: %s", trace)
+		}
 		want := fmt.Sprintf("topic %s partition 0 offset %d", topic, firstBad)
 		for _, want := range []string{"Tolerance exceeded in error handler", "VALUE_CONVERTER", "org.apache.kafka.connect.json.JsonConverter",
 			want, "Converting byte[] to Kafka Connect data failed due to serialization error: invalid JSON"} {

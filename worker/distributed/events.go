@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/kafka-connect-go/connect/storage"
+	"github.com/kafka-connect-go/connect/worker"
 )
 
 // ------------------------------------------------------------ worker.Events
@@ -15,7 +16,7 @@ import (
 func (h *Herder) status(state storage.State, cause error) storage.Status {
 	s := storage.Status{State: state, WorkerID: h.cfg.WorkerID, Generation: h.generation.Load()}
 	if cause != nil {
-		s.Trace = cause.Error()
+		s.Trace = worker.Trace(cause)
 	}
 	return s
 }

@@ -186,7 +186,7 @@ func (h *Herder) enqueue(f func()) {
 func (h *Herder) status(state storage.State, cause error) storage.Status {
 	s := storage.Status{State: state, WorkerID: h.cfg.WorkerID}
 	if cause != nil {
-		s.Trace = cause.Error()
+		s.Trace = worker.Trace(cause)
 	}
 	return s
 }

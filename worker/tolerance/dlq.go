@@ -270,7 +270,7 @@ func contextHeaders(conn string, task int, f *Failure) []sarama.RecordHeader {
 			msg = []byte(s)
 		}
 		add(HeaderExceptionMessage, msg)
-		add(HeaderExceptionStackTrace, []byte(stackTrace(f.Err)))
+		add(HeaderExceptionStackTrace, []byte(StackTrace(f.Err)))
 	}
 	return hs
 }

@@ -68,10 +68,11 @@ func knownClass(err error) string {
 	return ""
 }
 
-// stackTrace is what the __connect.errors.exception.stacktrace header
-// holds: Java prints "<class>: <message>" and the stack, then each cause;
-// we have no stack, so the class and the error's text with every hidden
-// cause (ChainText) stand in for it.
-func stackTrace(err error) string {
+// StackTrace is what the __connect.errors.exception.stacktrace header and
+// the trace of a FAILED status hold: Java prints "<class>: <message>" and
+// the stack, then each cause; we have no stack, so the class and the
+// error's text with every hidden cause (ChainText) stand in for it.
+// Scripts that look for Java's exception class in a status find it.
+func StackTrace(err error) string {
 	return JavaExceptionClass(err) + ": " + ChainText(err)
 }
