@@ -21,7 +21,7 @@ worker/source                worker/tolerance storage connector connector/data c
 worker/tolerance             connector connector/data connector/configdef
 worker/group                 -
 worker/config                connector connector/configdef connector/provider
-worker                       connector/provider worker/herder worker/config worker/sink worker/source worker/tolerance storage connector connector/plugin connector/data connector/configdef
+worker                       connector/tlsstore connector/provider worker/herder worker/config worker/sink worker/source worker/tolerance storage connector connector/plugin connector/data connector/configdef
 storage                      -
 storage/kafkalog             -
 storage/kafkastore           storage storage/kafkalog connector/converter connector/data
@@ -31,7 +31,8 @@ storage/storagetest          storage storage/*
 transforms/predicates        connector connector/data connector/configdef
 transforms                   connector connector/data connector/configdef
 connector/elasticsearch/humiotest  connector/elasticsearch
-connector/elasticsearch      connector connector/data connector/configdef
+connector/elasticsearch      connector connector/data connector/configdef connector/tlsstore
+connector/tlsstore           -
 connector/file               connector connector/data connector/configdef
 connector/converter          connector connector/data connector/configdef
 connector/provider           connector connector/configdef

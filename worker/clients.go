@@ -3,11 +3,9 @@ package worker
 import (
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"regexp"
 	"slices"
 	"strconv"
@@ -15,6 +13,8 @@ import (
 	"time"
 
 	"github.com/IBM/sarama"
+
+	"github.com/kafka-connect-go/connect/connector/tlsstore"
 )
 
 // kafkaVersion is the protocol version sarama speaks: new enough for every
@@ -440,61 +440,99 @@ func parseJAAS(v string) (user, pass string, err error) {
 	return user, pass, nil
 }
 
-// tlsSettings gathers the ssl.* keys. Only PEM stores are supported: Go
-// cannot read JKS, and PKCS12 needs a dependency we do not take.
+// tlsSettings gathers the ssl.* keys. The stores are read by
+// connector/tlsstore: JKS, PKCS12 and PEM, as Java reads them.
 type tlsSettings struct {
 	skipHostname bool
 }
 
 func (t *tlsSettings) build(p clientProps) (*tls.Config, error) {
-	get := func(k string) (clientProp, bool) { v, ok := p[k]; return v, ok && strings.TrimSpace(v.value) != "" }
-	tc := &tls.Config{MinVersion: tls.VersionTLS12}
-	if typ, ok := get("ssl.truststore.type"); ok && !strings.EqualFold(typ.value, "PEM") {
-		return nil, fmt.Errorf("%s=%q: only PEM trust stores are supported (convert the store with keytool/openssl)", typ.origin, typ.value)
+	// Java trims every config value, passwords included.
+	get := func(k string) (clientProp, bool) {
+		v, ok := p[k]
+		v.value = strings.TrimSpace(v.value)
+		return v, ok && v.value != ""
 	}
-	var caPEM []byte
-	if v, ok := get("ssl.truststore.certificates"); ok {
-		caPEM = []byte(v.value)
-	} else if v, ok := get("ssl.truststore.location"); ok {
-		b, err := os.ReadFile(v.value)
-		if err != nil {
-			return nil, fmt.Errorf("%s=%q: %w", v.origin, v.value, err)
+	// name is the key k as the user would write it next to anchor, for
+	// errors about a key that is not set (a missing password).
+	name := func(anchor clientProp, anchorKey, k string) string {
+		if v, ok := p[k]; ok {
+			return v.origin
 		}
-		caPEM = b
+		return strings.TrimSuffix(anchor.origin, anchorKey) + k
 	}
-	if caPEM != nil {
+	storeType := func(k string) (clientProp, error) {
+		typ, ok := get(k)
+		if !ok {
+			return clientProp{}, nil
+		}
+		if err := tlsstore.CheckType(typ.value); err != nil {
+			return clientProp{}, fmt.Errorf("%s: %w", typ.origin, err)
+		}
+		return typ, nil
+	}
+	tc := &tls.Config{MinVersion: tls.VersionTLS12}
+
+	trustType, err := storeType("ssl.truststore.type")
+	if err != nil {
+		return nil, err
+	}
+	if v, ok := get("ssl.truststore.certificates"); ok {
+		if trustType.value != "" && !strings.EqualFold(trustType.value, tlsstore.PEM) {
+			return nil, fmt.Errorf("%s needs %s=PEM, not %q", v.origin, trustType.origin, trustType.value)
+		}
 		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(caPEM) {
-			return nil, errors.New("ssl trust store: no PEM certificate found")
+		if !pool.AppendCertsFromPEM([]byte(v.value)) {
+			return nil, fmt.Errorf("%s: no PEM certificate found", v.origin)
+		}
+		tc.RootCAs = pool
+	} else if loc, ok := get("ssl.truststore.location"); ok {
+		pw, _ := get("ssl.truststore.password")
+		pool, err := tlsstore.Trust(trustType.value, loc.value, pw.value)
+		if errors.Is(err, tlsstore.ErrStorePassword) {
+			return nil, fmt.Errorf("%s: %w", name(loc, "ssl.truststore.location", "ssl.truststore.password"), err)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s=%q: %w", loc.origin, loc.value, err)
 		}
 		tc.RootCAs = pool
 	}
-	if typ, ok := get("ssl.keystore.type"); ok && !strings.EqualFold(typ.value, "PEM") {
-		return nil, fmt.Errorf("%s=%q: only PEM key stores are supported", typ.origin, typ.value)
+
+	keyType, err := storeType("ssl.keystore.type")
+	if err != nil {
+		return nil, err
 	}
-	var certPEM, keyPEM []byte
-	if v, ok := get("ssl.keystore.certificate.chain"); ok {
-		certPEM = []byte(v.value)
-	}
-	if v, ok := get("ssl.keystore.key"); ok {
-		keyPEM = []byte(v.value)
-	}
-	if v, ok := get("ssl.keystore.location"); ok {
-		b, err := os.ReadFile(v.value)
-		if err != nil {
-			return nil, fmt.Errorf("%s=%q: %w", v.origin, v.value, err)
+	chain, hasChain := get("ssl.keystore.certificate.chain")
+	key, hasKey := get("ssl.keystore.key")
+	if hasChain || hasKey {
+		inline := key
+		if !hasKey {
+			inline = chain
 		}
-		certPEM, keyPEM = b, b // one file holding the key and its chain
-	}
-	if certPEM != nil || keyPEM != nil {
-		if block, _ := pem.Decode(keyPEM); block != nil && strings.Contains(block.Type, "ENCRYPTED") {
-			return nil, errors.New("ssl key store: encrypted private keys are not supported")
+		if keyType.value != "" && !strings.EqualFold(keyType.value, tlsstore.PEM) {
+			return nil, fmt.Errorf("%s needs %s=PEM, not %q", inline.origin, keyType.origin, keyType.value)
 		}
-		cert, err := tls.X509KeyPair(certPEM, keyPEM)
+		cert, err := tlsstore.PEMKey([]byte(chain.value), []byte(key.value))
 		if err != nil {
-			return nil, fmt.Errorf("ssl key store: %w", err)
+			return nil, fmt.Errorf("%s: %w", inline.origin, err)
 		}
 		tc.Certificates = []tls.Certificate{cert}
+	}
+	if loc, ok := get("ssl.keystore.location"); ok {
+		storePW, _ := get("ssl.keystore.password")
+		keyPW, _ := get("ssl.key.password")
+		certs, err := tlsstore.Keys(keyType.value, loc.value, storePW.value, keyPW.value)
+		switch {
+		case errors.Is(err, tlsstore.ErrStorePassword), errors.Is(err, tlsstore.ErrPasswordRequired):
+			return nil, fmt.Errorf("%s: %w", name(loc, "ssl.keystore.location", "ssl.keystore.password"), err)
+		case errors.Is(err, tlsstore.ErrKeyPassword):
+			return nil, fmt.Errorf("%s: %w", name(loc, "ssl.keystore.location", "ssl.key.password"), err)
+		case err != nil:
+			return nil, fmt.Errorf("%s=%q: %w", loc.origin, loc.value, err)
+		}
+		// Several key entries: the handshake picks the one the broker
+		// accepts, as Java's key manager does.
+		tc.Certificates = certs
 	}
 	if t.skipHostname {
 		// Java's empty ssl.endpoint.identification.algorithm: verify the

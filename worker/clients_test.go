@@ -1,6 +1,11 @@
 package worker
 
 import (
+	"crypto/tls"
+	"crypto/x509"
+	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -158,11 +163,176 @@ func TestSCRAMSHA256Vector(t *testing.T) {
 	}
 }
 
-func TestTLSOnlyPEM(t *testing.T) {
-	w := testWorker(t, func(c *Config) {
-		c.ConsumerProps = map[string]string{"security.protocol": "SSL", "ssl.truststore.type": "JKS", "ssl.truststore.location": "/x.jks"}
-	})
-	if _, err := w.consumerSettings("c", 0, nil); err == nil || !strings.Contains(err.Error(), "consumer.ssl.truststore.type") {
-		t.Fatalf("JKS: %v", err)
+// storeFile is a store made by connector/tlsstore/testdata/gen.sh (CA
+// "tlsstore test CA", server for 127.0.0.1, client "tlsstore test client").
+func storeFile(name string) string {
+	return filepath.Join("..", "connector", "tlsstore", "testdata", name)
+}
+
+// TestTLSStores builds consumer TLS from Java's store types and runs a
+// mutual TLS handshake with a listener that requires a client certificate
+// signed by the test CA.
+func TestTLSStores(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		props map[string]string
+	}{
+		{"jks trust, pkcs12 key", map[string]string{
+			"ssl.truststore.type": "JKS", "ssl.truststore.location": storeFile("truststore.jks"),
+			"ssl.truststore.password": "trustpass",
+			"ssl.keystore.type":       "PKCS12", "ssl.keystore.location": storeFile("keystore.p12"),
+			"ssl.keystore.password": "storepass",
+		}},
+		{"pkcs12 trust, jks key with its own password", map[string]string{
+			"ssl.truststore.type": "pkcs12", "ssl.truststore.location": storeFile("truststore.p12"),
+			"ssl.truststore.password": "trustpass",
+			"ssl.keystore.type":       "jks", "ssl.keystore.location": storeFile("keystore-keypass.jks"),
+			"ssl.keystore.password": "storepass", "ssl.key.password": "keypass",
+		}},
+		{"jks trust without password, no type given", map[string]string{
+			"ssl.truststore.location": storeFile("truststore.jks"),
+			"ssl.keystore.location":   storeFile("keystore.jks"), "ssl.keystore.password": "storepass",
+		}},
+		{"pem files", map[string]string{
+			"ssl.truststore.type": "PEM", "ssl.truststore.location": storeFile("ca.pem"),
+			"ssl.keystore.type": "PEM", "ssl.keystore.location": storeFile("client.pem"),
+		}},
+		{"inline pem", map[string]string{
+			"ssl.truststore.certificates":    readFile(t, storeFile("ca.pem")),
+			"ssl.keystore.key":               readFile(t, storeFile("client-key.pem")),
+			"ssl.keystore.certificate.chain": readFile(t, storeFile("client-chain.pem")),
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			props := map[string]string{"security.protocol": "SSL"}
+			for k, v := range tc.props {
+				props[k] = v
+			}
+			w := testWorker(t, func(c *Config) { c.ConsumerProps = props })
+			s, err := w.consumerSettings("c", 0, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := tlsHandshake(t, s.sarama.Net.TLS.Config); got != "tlsstore test client" {
+				t.Fatalf("the listener saw client %q", got)
+			}
+		})
+	}
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// tlsHandshake dials a TLS listener on 127.0.0.1 with the server
+// certificate of the test stores and returns the client certificate's
+// common name the listener saw.
+func tlsHandshake(t *testing.T, client *tls.Config) string {
+	t.Helper()
+	serverCert, err := tls.LoadX509KeyPair(storeFile("server-chain.pem"), storeFile("server-key.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cas := x509.NewCertPool()
+	if !cas.AppendCertsFromPEM([]byte(readFile(t, storeFile("ca.pem")))) {
+		t.Fatal("ca.pem holds no certificate")
+	}
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{serverCert},
+		ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: cas})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	type result struct {
+		cn  string
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			done <- result{err: err}
+			return
+		}
+		defer c.Close()
+		conn := c.(*tls.Conn)
+		conn.SetDeadline(time.Now().Add(10 * time.Second))
+		if err := conn.Handshake(); err != nil {
+			done <- result{err: err}
+			return
+		}
+		done <- result{cn: conn.ConnectionState().PeerCertificates[0].Subject.CommonName}
+	}()
+	conn, err := tls.DialWithDialer(&net.Dialer{Timeout: 10 * time.Second}, "tcp", ln.Addr().String(), client)
+	if err != nil {
+		t.Fatalf("client handshake: %v", err)
+	}
+	defer conn.Close()
+	r := <-done
+	if r.err != nil {
+		t.Fatalf("server handshake: %v", r.err)
+	}
+	return r.cn
+}
+
+// TestTLSStoreErrorsNameTheKey checks that a bad store setting is reported
+// under the key as the user wrote it, without the password.
+func TestTLSStoreErrorsNameTheKey(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		props map[string]string
+		want  string
+	}{
+		{"wrong trust store password", map[string]string{
+			"ssl.truststore.location": storeFile("truststore.jks"), "ssl.truststore.password": "wrong-secret",
+		}, "consumer.ssl.truststore.password: "},
+		{"wrong pkcs12 trust store password", map[string]string{
+			"ssl.truststore.type": "PKCS12", "ssl.truststore.location": storeFile("truststore.p12"),
+			"ssl.truststore.password": "wrong-secret",
+		}, "consumer.ssl.truststore.password: "},
+		{"unknown trust store type", map[string]string{
+			"ssl.truststore.type": "JCEKS", "ssl.truststore.location": storeFile("truststore.jks"),
+		}, "consumer.ssl.truststore.type: "},
+		{"missing trust store", map[string]string{
+			"ssl.truststore.type": "JKS", "ssl.truststore.location": "/nonexistent/x.jks",
+		}, "consumer.ssl.truststore.location="},
+		{"key store without password", map[string]string{
+			"ssl.keystore.type": "JKS", "ssl.keystore.location": storeFile("keystore.jks"),
+		}, "consumer.ssl.keystore.password: "},
+		{"wrong key password", map[string]string{
+			"ssl.keystore.location": storeFile("keystore-keypass.jks"), "ssl.keystore.password": "storepass",
+			"ssl.key.password": "wrong-secret",
+		}, "consumer.ssl.key.password: "},
+		{"key password not given", map[string]string{
+			"ssl.keystore.location": storeFile("keystore-keypass.jks"), "ssl.keystore.password": "storepass",
+		}, "consumer.ssl.key.password: "},
+		{"trust store as key store", map[string]string{
+			"ssl.keystore.location": storeFile("truststore.jks"), "ssl.keystore.password": "trustpass",
+		}, "no private key entry"},
+		{"inline certificates with a JKS type", map[string]string{
+			"ssl.truststore.type": "JKS", "ssl.truststore.certificates": "x",
+		}, "consumer.ssl.truststore.certificates needs consumer.ssl.truststore.type=PEM"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			props := map[string]string{"security.protocol": "SSL"}
+			for k, v := range tc.props {
+				props[k] = v
+			}
+			w := testWorker(t, func(c *Config) { c.ConsumerProps = props })
+			_, err := w.consumerSettings("c", 0, nil)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want one saying %q", err, tc.want)
+			}
+			for _, k := range []string{"ssl.truststore.password", "ssl.keystore.password", "ssl.key.password"} {
+				if pw := props[k]; pw != "" && strings.Contains(err.Error(), pw) {
+					t.Fatalf("error %q shows %s", err, k)
+				}
+			}
+		})
 	}
 }

@@ -422,7 +422,8 @@ func ConfigDef() *configdef.ConfigDef {
 			"connection.password, not both. Never logged."})
 	humio(configdef.Key{Name: KeyCALocation, Type: configdef.TypeString, Default: nil, Importance: configdef.Medium,
 		Width: configdef.WidthLong, DisplayName: "CA Certificates (PEM)",
-		Doc: "A PEM file of CA certificates that sign Humio's TLS certificate, trusted instead of the system's CAs."})
+		Doc: "A PEM file of CA certificates that sign Humio's TLS certificate, trusted instead of the system's CAs. " +
+			"A JKS trust store works too (read without a password, so without its integrity check)."})
 	humio(configdef.Key{Name: KeyInsecure, Type: configdef.TypeBoolean, Default: false, Importance: configdef.Low,
 		Width: configdef.WidthShort, DisplayName: "Skip TLS Verification",
 		Doc: "If true, Humio's TLS certificate is not verified at all. For tests only: anyone on the path can read " +
@@ -461,18 +462,23 @@ func sslConfigDef() *configdef.ConfigDef {
 	def(sslEnabledProtocols, configdef.TypeList, "TLSv1.2,TLSv1.3", configdef.Medium,
 		"TLS protocol versions allowed.")
 	def(sslKeystoreType, configdef.TypeString, "JKS", configdef.Medium,
-		"Format of the client key store. Only PEM is supported here.")
+		"Format of the client key store: JKS, PKCS12 or PEM. As in Java, JKS and PKCS12 each also read the other; "+
+			"when not set, the file's content decides.")
 	def(sslKeystoreLocation, configdef.TypeString, nil, configdef.High,
-		"PEM file with the client's private key and certificate chain, for mutual TLS.")
-	def(sslKeystorePassword, configdef.TypePassword, nil, configdef.High, "Key store password. Not supported for PEM.")
-	def(sslKeyPassword, configdef.TypePassword, nil, configdef.High, "Password of an encrypted private key. Not supported.")
-	def(sslKeystoreKey, configdef.TypePassword, nil, configdef.High, "The client's PEM private key, inline.")
+		"Key store file with the client's private key and certificate chain, for mutual TLS: JKS, PKCS12, "+
+			"or PEM with an unencrypted key and its chain in one file.")
+	def(sslKeystorePassword, configdef.TypePassword, nil, configdef.High, "Key store password. Required for JKS and PKCS12; not used for PEM.")
+	def(sslKeyPassword, configdef.TypePassword, nil, configdef.High, "Password of the private key in a JKS key store; defaults to the key store password. "+
+		"A PKCS12 key uses the store password; encrypted PEM keys are not supported.")
+	def(sslKeystoreKey, configdef.TypePassword, nil, configdef.High, "The client's PEM private key, inline (key store type PEM or not set).")
 	def(sslKeystoreCertChain, configdef.TypePassword, nil, configdef.High, "The client's PEM certificate chain, inline.")
-	def(sslTruststoreCerts, configdef.TypePassword, nil, configdef.High, "Trusted PEM CA certificates, inline.")
+	def(sslTruststoreCerts, configdef.TypePassword, nil, configdef.High, "Trusted PEM CA certificates, inline (trust store type PEM or not set).")
 	def(sslTruststoreType, configdef.TypeString, "JKS", configdef.Medium,
-		"Format of the trust store. Only PEM is supported here.")
-	def(sslTruststoreLocation, configdef.TypeString, nil, configdef.High, "PEM file of trusted CA certificates.")
-	def(sslTruststorePassword, configdef.TypePassword, nil, configdef.High, "Trust store password. Not needed for PEM.")
+		"Format of the trust store: JKS, PKCS12 or PEM. As in Java, JKS and PKCS12 each also read the other; "+
+			"when not set, the file's content decides.")
+	def(sslTruststoreLocation, configdef.TypeString, nil, configdef.High, "Trust store file of trusted CA certificates: JKS, PKCS12 or PEM.")
+	def(sslTruststorePassword, configdef.TypePassword, nil, configdef.High, "Trust store password. A JKS store without one is read without its integrity check, as in Java; "+
+		"not used for PEM.")
 	def(sslKeymanagerAlgorithm, configdef.TypeString, "SunX509", configdef.Low, "JVM key manager. Ignored.")
 	def(sslTrustmanagerAlgorithm, configdef.TypeString, "PKIX", configdef.Low, "JVM trust manager. Ignored.")
 	def(sslEndpointIdentAlg, configdef.TypeString, "https", configdef.Low,

@@ -239,7 +239,7 @@ func TestBadConfigs(t *testing.T) {
 		{"proxy user without host", map[string]string{keyProxyUsername: "p"},
 			[]string{"'proxy.host' must be set to use 'proxy.username'."}},
 		{"missing CA file", map[string]string{KeyCALocation: "/nonexistent/ca.pem"},
-			[]string{"humio.ssl.ca.location: cannot read the CA file"}},
+			[]string{"humio.ssl.ca.location: trust store: open /nonexistent/ca.pem"}},
 		{"bad topic.index.map", map[string]string{keyTopicIndexMap: "logs"},
 			[]string{`topic.index.map: entry "logs" is not of the form topic:index`}},
 		{"max.retries negative", map[string]string{keyMaxRetries: "-5"},
@@ -344,29 +344,66 @@ func TestTLSMaterialErrors(t *testing.T) {
 	if err := os.WriteFile(notPEM, []byte{0xfe, 0xed, 0xfe, 0xed, 0, 0, 0, 2}, 0o600); err != nil {
 		t.Fatal(err)
 	}
+	ssl := func(kv ...string) map[string]string {
+		m := map[string]string{keySecurityProtocol: "SSL"}
+		for i := 0; i < len(kv); i += 2 {
+			m[sslPrefix+kv[i]] = kv[i+1]
+		}
+		return m
+	}
+	const wrong = "wrong-secret"
 	cases := []struct {
 		kv   map[string]string
 		want string
 	}{
-		{map[string]string{KeyCALocation: notPEM}, "holds no PEM certificate (only PEM is supported"},
-		{map[string]string{keySecurityProtocol: "SSL", sslPrefix + sslTruststoreLocation: notPEM},
-			"elastic.https.ssl.truststore.location: file " + notPEM + " holds no PEM certificate"},
-		{map[string]string{keySecurityProtocol: "SSL", sslPrefix + sslKeyPassword: "pw"},
-			"encrypted private keys are not supported"},
-		{map[string]string{keySecurityProtocol: "SSL", sslPrefix + sslEnabledProtocols: "SSLv3"},
-			`unsupported protocol "SSLv3"`},
-		{map[string]string{keySecurityProtocol: "SSL", sslPrefix + sslCipherSuites: "TLS_NOPE"},
-			`unknown cipher suite "TLS_NOPE"`},
+		{map[string]string{KeyCALocation: notPEM}, "humio.ssl.ca.location: JKS trust store " + notPEM + ": the file is too short"},
+		{map[string]string{KeyCALocation: filepath.Join(dir, "nope.pem")}, "humio.ssl.ca.location: trust store: open "},
+		{ssl(sslTruststoreLocation, notPEM), "elastic.https.ssl.truststore.location: JKS trust store " + notPEM},
+		{ssl(sslTruststoreLocation, storeFile("truststore.jks"), sslTruststorePassword, wrong),
+			"elastic.https.ssl.truststore.password: JKS trust store " + storeFile("truststore.jks") + ": wrong store password"},
+		{ssl(sslTruststoreType, "PKCS12", sslTruststoreLocation, storeFile("truststore.p12"), sslTruststorePassword, wrong),
+			"elastic.https.ssl.truststore.password: PKCS12 trust store"},
+		{ssl(sslTruststoreType, "JCEKS", sslTruststoreLocation, storeFile("truststore.jks")),
+			`elastic.https.ssl.truststore.type: type "JCEKS": unknown store type (supported: JKS, PKCS12, PEM)`},
+		{ssl(sslTruststoreType, "JKS", sslTruststoreCerts, "x"),
+			`elastic.https.ssl.truststore.certificates: needs elastic.https.ssl.truststore.type=PEM, not "JKS"`},
+		{ssl(sslTruststoreCerts, "x"), "elastic.https.ssl.truststore.certificates: the value holds no PEM certificate"},
+		{ssl(sslKeystoreLocation, storeFile("keystore.jks")),
+			"elastic.https.ssl.keystore.password: JKS key store " + storeFile("keystore.jks") + ": a JKS or PKCS12 key store needs"},
+		{ssl(sslKeystoreLocation, storeFile("keystore.p12"), sslKeystorePassword, wrong),
+			"elastic.https.ssl.keystore.password: PKCS12 key store"},
+		{ssl(sslKeystoreLocation, storeFile("keystore-keypass.jks"), sslKeystorePassword, "storepass", sslKeyPassword, wrong),
+			"elastic.https.ssl.key.password: JKS key store"},
+		{ssl(sslKeystoreLocation, storeFile("truststore.jks"), sslKeystorePassword, "trustpass"),
+			"elastic.https.ssl.keystore.location: JKS key store " + storeFile("truststore.jks") + ": no private key entry"},
+		{ssl(sslKeystoreType, "PKCS12", sslKeystoreKey, "k", sslKeystoreCertChain, "c"),
+			`elastic.https.ssl.keystore.key: needs elastic.https.ssl.keystore.type=PEM, not "PKCS12"`},
+		{ssl(sslEnabledProtocols, "SSLv3"), `unsupported protocol "SSLv3"`},
+		{ssl(sslCipherSuites, "TLS_NOPE"), `unknown cipher suite "TLS_NOPE"`},
 	}
 	for _, c := range cases {
 		props := map[string]string{keyConnectionURL: "https://h"}
 		for k, v := range c.kv {
 			props[k] = v
 		}
-		if _, err := parseConfig(props); err == nil || !strings.Contains(err.Error(), c.want) {
+		_, err := parseConfig(props)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%v: got %v, want %q", c.kv, err, c.want)
+			continue
+		}
+		for _, secret := range []string{wrong, "storepass", "trustpass"} {
+			if strings.Contains(err.Error(), secret) {
+				t.Errorf("%v: error %q shows a password", c.kv, err)
+			}
 		}
 	}
+}
+
+// storeFile is a store made by connector/tlsstore/testdata/gen.sh: CA
+// "tlsstore test CA", server certificate for 127.0.0.1 and localhost,
+// client "tlsstore test client"; passwords trustpass, storepass, keypass.
+func storeFile(name string) string {
+	return filepath.Join("..", "tlsstore", "testdata", name)
 }
 
 func TestTaskConfigs(t *testing.T) {

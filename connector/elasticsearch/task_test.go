@@ -2,6 +2,8 @@ package elasticsearch
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -811,6 +813,91 @@ func TestHTTPS(t *testing.T) {
 		if _, err := r.task.PreCommit(t.Context(), nil); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: got %v, want %q", c.name, err, c.want)
 		}
+	}
+}
+
+// TestMutualTLS writes to a server that requires a client certificate
+// signed by the test CA, with the Java key and trust stores made by
+// connector/tlsstore/testdata/gen.sh.
+func TestMutualTLS(t *testing.T) {
+	srv := humiotest.New(humiotest.Config{Token: "mtls-token"})
+	ts := httptest.NewUnstartedServer(srv)
+	serverCert, err := tls.LoadX509KeyPair(storeFile("server-chain.pem"), storeFile("server-key.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	caPEM, err := os.ReadFile(storeFile("ca.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	clientCAs := x509.NewCertPool()
+	if !clientCAs.AppendCertsFromPEM(caPEM) {
+		t.Fatal("ca.pem holds no certificate")
+	}
+	ts.TLS = &tls.Config{Certificates: []tls.Certificate{serverCert},
+		ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: clientCAs}
+	ts.StartTLS()
+	defer ts.Close()
+	url := ts.URL + "/api/v1/ingest/elastic-bulk"
+	ssl := func(kv ...string) map[string]string {
+		p := props(url, KeyIngestToken, "mtls-token", keySecurityProtocol, "SSL")
+		for i := 0; i < len(kv); i += 2 {
+			p[sslPrefix+kv[i]] = kv[i+1]
+		}
+		return p
+	}
+	jksTrust := []string{sslTruststoreType, "JKS", sslTruststoreLocation, storeFile("truststore.jks"),
+		sslTruststorePassword, "trustpass"}
+	ok := []struct {
+		name string
+		p    map[string]string
+	}{
+		{"JKS trust store, PKCS12 key store", ssl(append(jksTrust, sslKeystoreType, "PKCS12",
+			sslKeystoreLocation, storeFile("keystore.p12"), sslKeystorePassword, "storepass")...)},
+		{"PKCS12 trust store, JKS key store with a key password", ssl(sslTruststoreType, "PKCS12",
+			sslTruststoreLocation, storeFile("truststore.p12"), sslTruststorePassword, "trustpass",
+			sslKeystoreType, "JKS", sslKeystoreLocation, storeFile("keystore-keypass.jks"),
+			sslKeystorePassword, "storepass", sslKeyPassword, "keypass")},
+		{"types not set, JKS trust store without password", ssl(sslTruststoreLocation, storeFile("truststore.jks"),
+			sslKeystoreLocation, storeFile("keystore.jks"), sslKeystorePassword, "storepass")},
+		{"two key entries", ssl(append(jksTrust, sslKeystoreLocation, storeFile("keystore-two.jks"),
+			sslKeystorePassword, "storepass")...)},
+		{"PEM files", ssl(sslTruststoreType, "PEM", sslTruststoreLocation, storeFile("ca.pem"),
+			sslKeystoreType, "PEM", sslKeystoreLocation, storeFile("client.pem"))},
+	}
+	for i, c := range ok {
+		r := startTask(t, c.p, nil)
+		put(t, r, events("logs", 0, i, 1))
+		if got, err := r.task.PreCommit(t.Context(), nil); err != nil || got[tp0] != int64(i+1) {
+			t.Errorf("%s: %v %v", c.name, got, err)
+		}
+	}
+	if got := stored(t, srv); !slices.Equal(got, []int{0, 1, 2, 3, 4}) {
+		t.Errorf("stored %v, want events 0..4", got)
+	}
+
+	// Without a client certificate the server ends the handshake. TLS 1.2
+	// makes the client see the server's alert: with 1.3 the client may
+	// be writing its request when the server hangs up.
+	p := ssl(append(jksTrust, sslEnabledProtocols, "TLSv1.2")...)
+	p[keyMaxRetries] = "0"
+	r := startTask(t, p, nil)
+	put(t, r, events("logs", 0, 9, 1))
+	if _, err := r.task.PreCommit(t.Context(), nil); err == nil || !strings.Contains(err.Error(), "remote error: tls:") {
+		t.Errorf("no client certificate: got %v", err)
+	}
+
+	// A wrong trust store password is a config error on its key.
+	p = ssl(append(jksTrust, sslKeystoreLocation, storeFile("keystore.p12"), sslKeystorePassword, "storepass")...)
+	p[sslPrefix+sslTruststorePassword] = "wrong-secret"
+	problems := New().ValidateConfig(p)
+	got := problems[sslPrefix+sslTruststorePassword]
+	if len(got) != 1 || !strings.Contains(got[0], "wrong store password") || strings.Contains(got[0], "wrong-secret") {
+		t.Errorf("problems %v", problems)
+	}
+	if err := NewTask().Start(connectortest.NewSinkTaskContext(p, tp0), p); err == nil ||
+		!strings.Contains(err.Error(), sslPrefix+sslTruststorePassword) {
+		t.Errorf("Start with a wrong trust store password: %v", err)
 	}
 }
 

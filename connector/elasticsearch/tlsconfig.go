@@ -5,17 +5,18 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/kafka-connect-go/connect/connector/configdef"
+	"github.com/kafka-connect-go/connect/connector/tlsstore"
 )
 
 // buildTLS makes the client TLS configuration from humio.ssl.* and, when
-// elastic.security.protocol is SSL, the elastic.https.ssl.* keys. Go reads
-// PEM only, so JKS and PKCS12 stores are refused with a hint to convert
-// them. It returns nil when nothing differs from Go's defaults. TLS settings
-// with plain http URLs are harmless: they are simply not used.
+// elastic.security.protocol is SSL, the elastic.https.ssl.* keys. Key and
+// trust stores are read by connector/tlsstore: JKS, PKCS12 or PEM, as the
+// Java connector reads them. It returns nil when nothing differs from Go's
+// defaults. TLS settings with plain http URLs are harmless: they are simply
+// not used.
 func buildTLS(v *configdef.Values) (*tls.Config, map[string][]string) {
 	p := map[string][]string{}
 	fail := func(key, format string, args ...any) {
@@ -25,20 +26,21 @@ func buildTLS(v *configdef.Values) (*tls.Config, map[string][]string) {
 	custom := false
 
 	var roots *x509.CertPool
-	addCAs := func(key string, pemData []byte, from string) {
+	addCAs := func(certs []*x509.Certificate) {
 		if roots == nil {
 			roots = x509.NewCertPool()
 		}
-		if !roots.AppendCertsFromPEM(pemData) {
-			fail(key, "%s holds no PEM certificate (only PEM is supported: convert a JKS or PKCS12 trust store "+
-				"with keytool -exportcert -rfc or openssl pkcs12 -nokeys)", from)
+		for _, c := range certs {
+			roots.AddCert(c)
 		}
 	}
 	if path := v.String(KeyCALocation); path != "" {
-		if b, err := os.ReadFile(path); err != nil {
-			fail(KeyCALocation, "cannot read the CA file: %v", err)
+		// No type or password key goes with it: a PEM file, or a JKS
+		// trust store read without its integrity check.
+		if certs, err := tlsstore.Certificates("", path, ""); err != nil {
+			fail(KeyCALocation, "%v", err)
 		} else {
-			addCAs(KeyCALocation, b, "file "+path)
+			addCAs(certs)
 		}
 	}
 	if v.Bool(KeyInsecure) {
@@ -48,18 +50,33 @@ func buildTLS(v *configdef.Values) (*tls.Config, map[string][]string) {
 
 	if strings.EqualFold(v.String(keySecurityProtocol), "ssl") {
 		ssl := func(k string) string { return sslPrefix + k }
-		if path := v.String(ssl(sslTruststoreLocation)); path != "" {
-			if b, err := os.ReadFile(path); err != nil {
-				fail(ssl(sslTruststoreLocation), "cannot read the trust store: %v", err)
-			} else {
-				addCAs(ssl(sslTruststoreLocation), b, "file "+path)
+		trustType, typeOK := storeType(v, ssl(sslTruststoreType), fail)
+		if path := v.String(ssl(sslTruststoreLocation)); path != "" && typeOK {
+			certs, err := tlsstore.Certificates(trustType, path, v.Password(ssl(sslTruststorePassword)).Value())
+			switch {
+			case errors.Is(err, tlsstore.ErrStorePassword):
+				fail(ssl(sslTruststorePassword), "%v", err)
+			case err != nil:
+				fail(ssl(sslTruststoreLocation), "%v", err)
+			default:
+				addCAs(certs)
 			}
 		}
 		if inline := v.Password(ssl(sslTruststoreCerts)); !inline.IsEmpty() {
-			addCAs(ssl(sslTruststoreCerts), []byte(inline.Value()), "the value")
+			certs, err := tlsstore.PEMCertificates([]byte(inline.Value()))
+			switch {
+			case !isPEM(trustType):
+				fail(ssl(sslTruststoreCerts), "needs %s=PEM, not %q", ssl(sslTruststoreType), trustType)
+			case err != nil:
+				fail(ssl(sslTruststoreCerts), "%v", err)
+			case len(certs) == 0:
+				fail(ssl(sslTruststoreCerts), "the value holds no PEM certificate")
+			default:
+				addCAs(certs)
+			}
 		}
-		if cert, ok := clientCertificate(v, fail); ok {
-			tc.Certificates = []tls.Certificate{cert}
+		if certs, ok := clientCertificates(v, fail); ok {
+			tc.Certificates = certs
 			custom = true
 		}
 		if minV, maxV, ok := tlsVersions(v, fail); ok {
@@ -91,44 +108,69 @@ func buildTLS(v *configdef.Values) (*tls.Config, map[string][]string) {
 	return tc, p
 }
 
-// clientCertificate loads a PEM client certificate for mutual TLS from a key
-// store file or the inline key and chain.
-func clientCertificate(v *configdef.Values, fail func(string, string, ...any)) (tls.Certificate, bool) {
+// storeType returns the store type set under key, or "" when it is not set:
+// the ConfigDef's default is Java's JKS, but a file given without a type is
+// read by its content, so the PEM files this sink took before still load.
+func storeType(v *configdef.Values, key string, fail func(string, string, ...any)) (string, bool) {
+	if !v.IsSet(key) {
+		return "", true
+	}
+	typ := v.String(key)
+	if err := tlsstore.CheckType(typ); err != nil {
+		fail(key, "%v", err)
+		return "", false
+	}
+	return typ, true
+}
+
+// isPEM reports whether a store type allows inline PEM values: PEM, or no
+// type set.
+func isPEM(typ string) bool { return typ == "" || strings.EqualFold(typ, tlsstore.PEM) }
+
+// clientCertificates loads the client's key and certificate chain for
+// mutual TLS from a key store file or the inline PEM key and chain. A store
+// with several private key entries yields them all: the handshake picks the
+// one the server accepts, as Java's key manager does.
+func clientCertificates(v *configdef.Values, fail func(string, string, ...any)) ([]tls.Certificate, bool) {
 	ssl := func(k string) string { return sslPrefix + k }
-	if v.Get(ssl(sslKeyPassword)) != nil {
-		fail(ssl(sslKeyPassword), "encrypted private keys are not supported: decrypt the key (openssl pkcs8 -nocrypt) "+
-			"and keep the file private")
-		return tls.Certificate{}, false
+	typ, typeOK := storeType(v, ssl(sslKeystoreType), fail)
+	if !typeOK {
+		return nil, false
 	}
 	if path := v.String(ssl(sslKeystoreLocation)); path != "" {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			fail(ssl(sslKeystoreLocation), "cannot read the key store: %v", err)
-			return tls.Certificate{}, false
+		certs, err := tlsstore.Keys(typ, path, v.Password(ssl(sslKeystorePassword)).Value(),
+			v.Password(ssl(sslKeyPassword)).Value())
+		switch {
+		case errors.Is(err, tlsstore.ErrStorePassword), errors.Is(err, tlsstore.ErrPasswordRequired):
+			fail(ssl(sslKeystorePassword), "%v", err)
+		case errors.Is(err, tlsstore.ErrKeyPassword):
+			fail(ssl(sslKeyPassword), "%v", err)
+		case err != nil:
+			fail(ssl(sslKeystoreLocation), "%v", err)
+		default:
+			return certs, true
 		}
-		cert, err := tls.X509KeyPair(b, b)
-		if err != nil {
-			fail(ssl(sslKeystoreLocation), "file %s is not a PEM file with a private key and its certificate "+
-				"(only PEM is supported: convert JKS/PKCS12 with openssl pkcs12 -nodes): %v", path, err)
-			return tls.Certificate{}, false
-		}
-		return cert, true
+		return nil, false
 	}
 	key, chain := v.Password(ssl(sslKeystoreKey)), v.Password(ssl(sslKeystoreCertChain))
 	if key.IsEmpty() && chain.IsEmpty() {
-		return tls.Certificate{}, false
+		return nil, false
+	}
+	if !isPEM(typ) {
+		fail(ssl(sslKeystoreKey), "needs %s=PEM, not %q", ssl(sslKeystoreType), typ)
+		return nil, false
 	}
 	if key.IsEmpty() || chain.IsEmpty() {
 		fail(ssl(sslKeystoreKey), "'%s' and '%s' must be set together", ssl(sslKeystoreKey), ssl(sslKeystoreCertChain))
-		return tls.Certificate{}, false
+		return nil, false
 	}
-	cert, err := tls.X509KeyPair([]byte(chain.Value()), []byte(key.Value()))
+	cert, err := tlsstore.PEMKey([]byte(chain.Value()), []byte(key.Value()))
 	if err != nil {
-		// The parser's message never holds key material.
-		fail(ssl(sslKeystoreKey), "the PEM key and certificate chain do not load: %v", err)
-		return tls.Certificate{}, false
+		// The parser's messages never hold key material.
+		fail(ssl(sslKeystoreKey), "%v", err)
+		return nil, false
 	}
-	return cert, true
+	return []tls.Certificate{cert}, true
 }
 
 var tlsVersionNames = map[string]uint16{

@@ -1,0 +1,260 @@
+// Package tlsstore reads the key and trust stores of Java's SSL settings —
+// JKS, PKCS12, PEM — into Go TLS values, so that the ssl.truststore.* and
+// ssl.keystore.* keys of an existing worker.properties or connector config
+// work unchanged.
+//
+// It follows what Java does with the same files:
+//   - A trust store trusts its trusted certificate entries and, for each
+//     private key entry, the first certificate of its chain (Java's trust
+//     manager does the same).
+//   - A key store yields every private key entry; Java's SunX509 key manager
+//     (Kafka's default) then picks one per handshake by key type and by the
+//     CAs the server accepts, which is what crypto/tls does with several
+//     tls.Config.Certificates.
+//   - JKS and PKCS12 files load whichever of the two the type names, as
+//     Java's keystore.type.compat does; an empty type also accepts PEM, which
+//     is what this project read before it knew the other formats.
+//   - A JKS trust store read with an empty password is loaded without its
+//     integrity check; a key store needs its password (Kafka refuses one
+//     without).
+//   - The key password defaults to the store password (Kafka's
+//     ssl.key.password).
+//
+// Errors name the file and what is wrong, never a password. The sentinel
+// errors tell a caller which setting to blame.
+package tlsstore
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+)
+
+// The store types, spelled as Java's ssl.*.type settings spell them. Types
+// are matched without regard to case.
+const (
+	JKS    = "JKS"
+	PKCS12 = "PKCS12"
+	PEM    = "PEM"
+)
+
+var (
+	// ErrUnknownType: the type is none of JKS, PKCS12 and PEM.
+	ErrUnknownType = errors.New("unknown store type (supported: JKS, PKCS12, PEM)")
+	// ErrStorePassword: the store's integrity check or decryption fails with
+	// the store password. Java says the same thing: the password is wrong
+	// or the file was altered.
+	ErrStorePassword = errors.New("wrong store password, or the store was altered")
+	// ErrPasswordRequired: a JKS or PKCS12 key store was given no password.
+	ErrPasswordRequired = errors.New("a JKS or PKCS12 key store needs its store password")
+	// ErrKeyPassword: a private key does not decrypt with the key password.
+	ErrKeyPassword = errors.New("the private key does not decrypt with the key password")
+)
+
+// jksMagic opens every JKS file.
+var jksMagic = []byte{0xfe, 0xed, 0xfe, 0xed}
+
+// format says how to read data declared as typ: JKS and PKCS12 stand in for
+// each other as in Java; an empty type is sniffed, PEM included.
+func format(typ string, data []byte) (string, error) {
+	switch t := strings.ToUpper(strings.TrimSpace(typ)); t {
+	case PEM:
+		return PEM, nil
+	case JKS, PKCS12, "":
+		if bytes.HasPrefix(data, jksMagic) {
+			return JKS, nil
+		}
+		if bytes.HasPrefix(bytes.TrimSpace(data), []byte("-----BEGIN ")) {
+			if t == "" {
+				return PEM, nil
+			}
+			return "", fmt.Errorf("type %s, but the file is PEM: set the type to PEM", t)
+		}
+		return PKCS12, nil
+	default:
+		return "", fmt.Errorf("type %q: %w", typ, ErrUnknownType)
+	}
+}
+
+// CheckType reports ErrUnknownType for a type this package cannot read, so
+// a caller can reject it before any file is opened.
+func CheckType(typ string) error {
+	_, err := format(typ, nil)
+	return err
+}
+
+// Certificates returns the certificates the trust store at location makes
+// trusted, read as typ (JKS, PKCS12, PEM; empty: from the content). An empty
+// password reads a JKS store without checking its integrity.
+func Certificates(typ, location, password string) ([]*x509.Certificate, error) {
+	data, err := os.ReadFile(location)
+	if err != nil {
+		return nil, fmt.Errorf("trust store: %w", err)
+	}
+	f, err := format(typ, data)
+	if err != nil {
+		return nil, fmt.Errorf("trust store %s: %w", location, err)
+	}
+	var certs []*x509.Certificate
+	switch f {
+	case JKS:
+		certs, err = jksTrusted(data, password)
+	case PKCS12:
+		certs, err = pkcs12Trusted(data, password)
+	case PEM:
+		certs, err = PEMCertificates(data)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s trust store %s: %w", f, location, err)
+	}
+	if len(certs) == 0 {
+		return nil, fmt.Errorf("%s trust store %s: no certificate in the store", f, location)
+	}
+	return certs, nil
+}
+
+// Trust returns a pool of the certificates Certificates finds.
+func Trust(typ, location, password string) (*x509.CertPool, error) {
+	certs, err := Certificates(typ, location, password)
+	if err != nil {
+		return nil, err
+	}
+	pool := x509.NewCertPool()
+	for _, c := range certs {
+		pool.AddCert(c)
+	}
+	return pool, nil
+}
+
+// Keys returns the private key entries of the key store at location, each
+// with its certificate chain (leaf first), read as typ (JKS, PKCS12, PEM;
+// empty: from the content). keyPassword defaults to storePassword. A PEM
+// file holds one unencrypted private key and its chain; its passwords are
+// not used.
+func Keys(typ, location, storePassword, keyPassword string) ([]tls.Certificate, error) {
+	data, err := os.ReadFile(location)
+	if err != nil {
+		return nil, fmt.Errorf("key store: %w", err)
+	}
+	f, err := format(typ, data)
+	if err != nil {
+		return nil, fmt.Errorf("key store %s: %w", location, err)
+	}
+	if f != PEM && storePassword == "" {
+		return nil, fmt.Errorf("%s key store %s: %w", f, location, ErrPasswordRequired)
+	}
+	if keyPassword == "" {
+		keyPassword = storePassword
+	}
+	var keys []tls.Certificate
+	switch f {
+	case JKS:
+		keys, err = jksKeys(data, storePassword, keyPassword)
+	case PKCS12:
+		keys, err = pkcs12Keys(data, storePassword, keyPassword)
+	case PEM:
+		var c tls.Certificate
+		c, err = PEMKey(data, data)
+		keys = []tls.Certificate{c}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s key store %s: %w", f, location, err)
+	}
+	if len(keys) == 0 {
+		return nil, fmt.Errorf("%s key store %s: no private key entry in the store", f, location)
+	}
+	return keys, nil
+}
+
+// Key returns the one private key entry of a key store; a store with more
+// than one is an error (use Keys to let the handshake choose, as Java does).
+func Key(typ, location, storePassword, keyPassword string) (tls.Certificate, error) {
+	keys, err := Keys(typ, location, storePassword, keyPassword)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	if len(keys) > 1 {
+		return tls.Certificate{}, fmt.Errorf("key store %s: %d private key entries, expected one", location, len(keys))
+	}
+	return keys[0], nil
+}
+
+// PEMKey loads an unencrypted private key and its certificate chain from
+// PEM, as given inline (ssl.keystore.key and ssl.keystore.certificate.chain)
+// or both in one file.
+func PEMKey(chain, key []byte) (tls.Certificate, error) {
+	for rest := key; ; {
+		var block *pem.Block
+		block, rest = pem.Decode(rest)
+		if block == nil {
+			break
+		}
+		if strings.Contains(block.Type, "ENCRYPTED") {
+			return tls.Certificate{}, errors.New("encrypted PEM private keys are not supported: " +
+				"decrypt the key (openssl pkcs8 -nocrypt) or use a JKS or PKCS12 key store")
+		}
+	}
+	c, err := tls.X509KeyPair(chain, key)
+	if err != nil {
+		// The parser's messages never hold key material.
+		return tls.Certificate{}, fmt.Errorf("PEM private key and certificate chain: %w", err)
+	}
+	return c, nil
+}
+
+// leafFirst builds a tls.Certificate from a key and its chain, checking that
+// the first certificate belongs to the key.
+func leafFirst(key any, chain []*x509.Certificate) (tls.Certificate, error) {
+	if len(chain) == 0 {
+		return tls.Certificate{}, errors.New("the private key has no certificate")
+	}
+	if _, ok := key.(crypto.Signer); !ok {
+		return tls.Certificate{}, fmt.Errorf("unsupported private key type %T", key)
+	}
+	if !belongsTo(key, chain[0]) {
+		return tls.Certificate{}, fmt.Errorf("the first certificate of the chain (%s) does not match the private key",
+			chain[0].Subject)
+	}
+	c := tls.Certificate{PrivateKey: key, Leaf: chain[0]}
+	for _, cert := range chain {
+		c.Certificate = append(c.Certificate, cert.Raw)
+	}
+	return c, nil
+}
+
+// PEMCertificates parses every CERTIFICATE block of data, as given inline
+// (ssl.truststore.certificates) or in a PEM file. No block is no error.
+func PEMCertificates(data []byte) ([]*x509.Certificate, error) {
+	var certs []*x509.Certificate
+	for rest := data; ; {
+		var block *pem.Block
+		block, rest = pem.Decode(rest)
+		if block == nil {
+			return certs, nil
+		}
+		if block.Type != "CERTIFICATE" {
+			continue
+		}
+		c, err := x509.ParseCertificate(block.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("certificate %d: %w", len(certs)+1, err)
+		}
+		certs = append(certs, c)
+	}
+}
+
+// belongsTo reports whether cert holds the public half of key.
+func belongsTo(key any, cert *x509.Certificate) bool {
+	signer, ok := key.(crypto.Signer)
+	if !ok {
+		return false
+	}
+	pub, ok := signer.Public().(interface{ Equal(crypto.PublicKey) bool })
+	return ok && pub.Equal(cert.PublicKey)
+}
