@@ -14,7 +14,7 @@ import (
 
 // jksWhitener is mixed into a JKS store's integrity digest after the
 // password, as Sun's JavaKeyStore does.
-var jksWhitener = []byte("Mighty Aphrodite")
+const jksWhitener = "Mighty Aphrodite"
 
 // jksDigest is the SHA-1 a JKS file ends with: over the password as Java
 // chars (UTF-16BE), the whitener and everything before the digest.
@@ -23,7 +23,7 @@ func jksDigest(password string, body []byte) []byte {
 	for _, u := range utf16.Encode([]rune(password)) {
 		h.Write([]byte{byte(u >> 8), byte(u)})
 	}
-	h.Write(jksWhitener)
+	h.Write([]byte(jksWhitener))
 	h.Write(body)
 	return h.Sum(nil)
 }
