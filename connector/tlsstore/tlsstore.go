@@ -58,7 +58,7 @@ var (
 )
 
 // jksMagic opens every JKS file.
-var jksMagic = []byte{0xfe, 0xed, 0xfe, 0xed}
+const jksMagic = "\xfe\xed\xfe\xed"
 
 // format says how to read data declared as typ: JKS and PKCS12 stand in for
 // each other as in Java; an empty type is sniffed, PEM included.
@@ -67,7 +67,7 @@ func format(typ string, data []byte) (string, error) {
 	case PEM:
 		return PEM, nil
 	case JKS, PKCS12, "":
-		if bytes.HasPrefix(data, jksMagic) {
+		if bytes.HasPrefix(data, []byte(jksMagic)) {
 			return JKS, nil
 		}
 		if bytes.HasPrefix(bytes.TrimSpace(data), []byte("-----BEGIN ")) {
