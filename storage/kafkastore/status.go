@@ -41,6 +41,10 @@ type statusEntry struct {
 	status   *storage.Status
 	sequence int
 	deleted  bool
+	// read counts the records of this key applied from the topic: a write
+	// of ours that the reader overtook (it applied a later record, perhaps
+	// another worker's, or a tombstone) must not be applied over them.
+	read int
 }
 
 // canWriteSafely: nothing cached, the same worker, or a generation not
@@ -178,7 +182,7 @@ func (s *StatusStore) put(ctx context.Context, key string, st storage.Status, sa
 		return nil
 	}
 	entry.sequence++
-	seq := entry.sequence
+	seq, readAt := entry.sequence, entry.read
 	s.mu.Unlock()
 
 	// Retry retriable failures until the write succeeds, is superseded by
@@ -214,14 +218,26 @@ func (s *StatusStore) put(ctx context.Context, key string, st storage.Status, sa
 		}
 		return fmt.Errorf("status store: write %s: %w", key, err)
 	}
-	// Apply what we wrote at once (reading it back will apply it again),
-	// unless a later write of ours started meanwhile.
 	s.mu.Lock()
-	if entry.sequence == seq {
-		s.applyStatus(key, value)
-	}
+	s.applyOwnWrite(entry, seq, readAt, key, value)
 	s.mu.Unlock()
 	return nil
+}
+
+// applyOwnWrite applies a status this store wrote, once acknowledged, so
+// the writer reads its own write before the reader gets to it (reading it
+// back applies it again). It is skipped when a later write of ours started,
+// and when the reader already applied a record of the key since the write
+// started: the topic may hold a later record (a newer owner's status, the
+// leader's tombstone for a deleted connector) that this write must not
+// undo in the cache. The caller holds mu.
+func (s *StatusStore) applyOwnWrite(entry *statusEntry, seq, readAt int, key string, value []byte) {
+	if entry.sequence != seq || entry.deleted || entry.read != readAt {
+		return
+	}
+	if err := s.applyStatus(key, value); err != nil {
+		s.logger.Warn("cannot apply own status write", "key", key, "error", err)
+	}
 }
 
 // retriable reports Kafka errors worth retrying (leader moves, timeouts).
@@ -342,6 +358,9 @@ func (s *StatusStore) consume(r kafkalog.Record) {
 		if err := s.applyStatus(key, r.Value); err != nil {
 			skipRecord(s.logger, r, "status cannot be read", err)
 		}
+		if e := s.entryOf(key); e != nil {
+			e.read++
+		}
 	case strings.HasPrefix(key, topicStatusPrefix):
 		if err := s.applyTopic(r); err != nil {
 			skipRecord(s.logger, r, "topic status cannot be read", err)
@@ -349,6 +368,18 @@ func (s *StatusStore) consume(r kafkalog.Record) {
 	default:
 		skipRecord(s.logger, r, "unknown status key", nil)
 	}
+}
+
+// entryOf returns the cached entry of a status key, or nil; the caller
+// holds mu.
+func (s *StatusStore) entryOf(key string) *statusEntry {
+	if c, ok := strings.CutPrefix(key, connectorStatusPrefix); ok {
+		return s.connectors[c]
+	}
+	if c, n, ok := parseTaskKey(key, 2); ok {
+		return s.tasks[c][n]
+	}
+	return nil
 }
 
 // applyStatus applies a connector or task status record; the caller holds mu.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kafka-connect-go/connect/storage"
+	"github.com/kafka-connect-go/connect/storage/kafkalog"
 )
 
 // Expected values are written from Java's KafkaStatusBackingStore schemas:
@@ -168,5 +169,62 @@ func TestStatusStoreSafeWriteAgainstOtherWorker(t *testing.T) {
 	}
 	if got, _ := s.Task(storage.TaskID{Connector: "c", Task: 0}); got.WorkerID != "w2:8083" {
 		t.Errorf("status %+v", got)
+	}
+}
+
+// A write of ours is applied to the cache when acknowledged unless the
+// reader applied a record of the key since the write started: the topic
+// then holds something later (here the leader's tombstone of a deleted
+// connector, or a newer owner's status) that the write must not undo. The
+// steps are put's, with the reader's records in between.
+func TestOwnWriteDoesNotUndoLaterRecords(t *testing.T) {
+	enc := func(st storage.Status) []byte {
+		b, err := encodeStatus(st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	const key = connectorStatusPrefix + "c"
+	ours := enc(storage.Status{State: storage.StateUnassigned, WorkerID: "w1:8083", Generation: 21})
+	for _, c := range []struct {
+		name  string
+		later *kafkalog.Record // read while our write is in flight
+		want  storage.State    // "" for no status
+	}{
+		{"nothing read meanwhile", nil, storage.StateUnassigned},
+		{"tombstone read meanwhile", &kafkalog.Record{Key: []byte(key)}, ""},
+		{"newer owner read meanwhile", &kafkalog.Record{Key: []byte(key),
+			Value: enc(storage.Status{State: storage.StateRunning, WorkerID: "w2:8083", Generation: 22})}, storage.StateRunning},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := &StatusStore{logger: slog.New(slog.DiscardHandler), connectors: map[string]*statusEntry{},
+				tasks: map[string]map[int]*statusEntry{}, topics: map[string]map[string]storage.TopicStatus{}}
+			s.consume(kafkalog.Record{Key: []byte(key),
+				Value: enc(storage.Status{State: storage.StateRunning, WorkerID: "w1:8083", Generation: 20})})
+
+			s.mu.Lock()
+			entry := s.connectorEntry("c")
+			entry.sequence++
+			seq, readAt := entry.sequence, entry.read
+			s.mu.Unlock()
+			if c.later != nil {
+				s.consume(*c.later)
+			}
+			s.mu.Lock()
+			s.applyOwnWrite(entry, seq, readAt, key, ours)
+			s.mu.Unlock()
+
+			got, ok := s.Connector("c")
+			if c.want == "" {
+				if ok {
+					t.Fatalf("the deleted connector's status came back: %+v", got)
+				}
+				return
+			}
+			if !ok || got.State != c.want {
+				t.Fatalf("status %+v (present %v), want %s", got, ok, c.want)
+			}
+		})
 	}
 }
