@@ -211,4 +211,7 @@ type StatusStore interface {
 	DeleteTopic(ctx context.Context, connector, topic string) error
 	// Flush waits until earlier writes are durable.
 	Flush(ctx context.Context) error
+	// ReadToEnd returns once every status written to the store before the
+	// call, by any worker, is in what the store answers.
+	ReadToEnd(ctx context.Context) error
 }

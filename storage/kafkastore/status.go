@@ -281,6 +281,18 @@ func (s *StatusStore) putTopic(ctx context.Context, key string, value []byte) er
 	return nil
 }
 
+// ReadToEnd reads the status topic to its current end, so statuses other
+// workers wrote before the call are in the cache.
+func (s *StatusStore) ReadToEnd(ctx context.Context) error {
+	if err := s.usable(); err != nil {
+		return err
+	}
+	if err := s.log.ReadToEnd(ctx); err != nil {
+		return fmt.Errorf("status store: %w", err)
+	}
+	return nil
+}
+
 // Flush returns once earlier writes are durable: every write already waited
 // for its acknowledgement, so it only checks the store is open.
 func (s *StatusStore) Flush(ctx context.Context) error {

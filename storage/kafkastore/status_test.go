@@ -1,6 +1,7 @@
 package kafkastore
 
 import (
+	"errors"
 	"log/slog"
 	"strconv"
 	"testing"
@@ -169,6 +170,30 @@ func TestStatusStoreSafeWriteAgainstOtherWorker(t *testing.T) {
 	}
 	if got, _ := s.Task(storage.TaskID{Connector: "c", Task: 0}); got.WorkerID != "w2:8083" {
 		t.Errorf("status %+v", got)
+	}
+}
+
+// ReadToEnd returns with what other workers wrote before the call in the
+// cache (the leader reads to the end before removing deleted connectors'
+// statuses); a stopped store refuses.
+func TestStatusStoreReadToEnd(t *testing.T) {
+	brokers := newCluster(t)
+	raw := openRaw(t, brokers, "toend", 5)
+	s := startStatusStore(t, brokers, "toend", nil)
+	for i := range 20 {
+		raw.write(t, "status-connector-c"+strconv.Itoa(i), str(`{"state":"UNASSIGNED","trace":null,"worker_id":"w2:8083","generation":21}`))
+	}
+	if err := s.ReadToEnd(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(s.Connectors()); n != 20 {
+		t.Fatalf("%d of 20 statuses read", n)
+	}
+	if err := s.Stop(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ReadToEnd(t.Context()); !errors.Is(err, storage.ErrClosed) {
+		t.Fatalf("after Stop: %v", err)
 	}
 }
 

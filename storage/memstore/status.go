@@ -202,6 +202,9 @@ func (s *StatusStore) DeleteTopic(ctx context.Context, connector, topic string) 
 	return nil
 }
 
+// ReadToEnd returns at once: the store holds every write already.
+func (s *StatusStore) ReadToEnd(ctx context.Context) error { return s.Flush(ctx) }
+
 // Flush has nothing to wait for.
 func (s *StatusStore) Flush(ctx context.Context) error {
 	if err := s.lockUsable(); err != nil {

@@ -339,8 +339,21 @@ func (h *Herder) flushStatuses() {
 }
 
 // removeDeletedStatuses tombstones the statuses of connectors and tasks
-// that no longer exist (the leader's duty after a rebalance).
+// that no longer exist (the leader's duty after a rebalance). It reads the
+// status topic to its end first: with the cooperative protocol a deleted
+// connector's last owner stops it (writing UNASSIGNED) in the rebalance
+// that revokes it, after the leader's pass of that rebalance may have run,
+// and flushes that status before it rejoins; the pass of the next
+// rebalance, which waits for it to rejoin, then finds the status and
+// removes it, where a lagging reader would have left it until some later
+// rebalance. Java's leader makes the same pass without reading to the end.
 func (h *Herder) removeDeletedStatuses() {
+	ctx, cancel := context.WithTimeout(h.ctx, h.cfg.WorkerSyncTimeout)
+	err := h.cfg.Statuses.ReadToEnd(ctx)
+	cancel()
+	if err != nil {
+		h.log.Warn("cannot read the status topic to its end; removing the statuses of deleted connectors from what was read", "error", err)
+	}
 	snap := h.cfg.Configs.Snapshot()
 	for _, c := range h.cfg.Statuses.Connectors() {
 		_, exists := snap.Connectors[c]
