@@ -502,17 +502,27 @@ func (t *tlsSettings) build(p clientProps) (*tls.Config, error) {
 	if err != nil {
 		return nil, err
 	}
+	// isKeyPasswordErr: the error is about ssl.key.password, which also
+	// decrypts an encrypted PEM key (Kafka's PEM key stores).
+	isKeyPasswordErr := func(err error) bool {
+		return errors.Is(err, tlsstore.ErrKeyPassword) || errors.Is(err, tlsstore.ErrKeyPasswordRequired) ||
+			errors.Is(err, tlsstore.ErrKeyNotEncrypted)
+	}
+	keyPW, _ := get("ssl.key.password")
 	chain, hasChain := get("ssl.keystore.certificate.chain")
 	key, hasKey := get("ssl.keystore.key")
 	if hasChain || hasKey {
-		inline := key
+		inline, inlineKey := key, "ssl.keystore.key"
 		if !hasKey {
-			inline = chain
+			inline, inlineKey = chain, "ssl.keystore.certificate.chain"
 		}
 		if keyType.value != "" && !strings.EqualFold(keyType.value, tlsstore.PEM) {
 			return nil, fmt.Errorf("%s needs %s=PEM, not %q", inline.origin, keyType.origin, keyType.value)
 		}
-		cert, err := tlsstore.PEMKey([]byte(chain.value), []byte(key.value))
+		cert, err := tlsstore.PEMKey([]byte(chain.value), []byte(key.value), keyPW.value)
+		if isKeyPasswordErr(err) {
+			return nil, fmt.Errorf("%s: %w", name(inline, inlineKey, "ssl.key.password"), err)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", inline.origin, err)
 		}
@@ -520,12 +530,11 @@ func (t *tlsSettings) build(p clientProps) (*tls.Config, error) {
 	}
 	if loc, ok := get("ssl.keystore.location"); ok {
 		storePW, _ := get("ssl.keystore.password")
-		keyPW, _ := get("ssl.key.password")
 		certs, err := tlsstore.Keys(keyType.value, loc.value, storePW.value, keyPW.value)
 		switch {
 		case errors.Is(err, tlsstore.ErrStorePassword), errors.Is(err, tlsstore.ErrPasswordRequired):
 			return nil, fmt.Errorf("%s: %w", name(loc, "ssl.keystore.location", "ssl.keystore.password"), err)
-		case errors.Is(err, tlsstore.ErrKeyPassword):
+		case isKeyPasswordErr(err):
 			return nil, fmt.Errorf("%s: %w", name(loc, "ssl.keystore.location", "ssl.key.password"), err)
 		case err != nil:
 			return nil, fmt.Errorf("%s=%q: %w", loc.origin, loc.value, err)

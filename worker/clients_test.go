@@ -202,6 +202,17 @@ func TestTLSStores(t *testing.T) {
 			"ssl.keystore.key":               readFile(t, storeFile("client-key.pem")),
 			"ssl.keystore.certificate.chain": readFile(t, storeFile("client-chain.pem")),
 		}},
+		{"encrypted pem file", map[string]string{
+			"ssl.truststore.type": "PEM", "ssl.truststore.location": storeFile("ca.pem"),
+			"ssl.keystore.type": "PEM", "ssl.keystore.location": storeFile("client-encrypted.pem"),
+			"ssl.key.password": "keypass",
+		}},
+		{"inline encrypted pem", map[string]string{
+			"ssl.truststore.certificates":    readFile(t, storeFile("ca.pem")),
+			"ssl.keystore.key":               readFile(t, storeFile("client-key-des3.pem")),
+			"ssl.keystore.certificate.chain": readFile(t, storeFile("client-chain.pem")),
+			"ssl.key.password":               "keypass",
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			props := map[string]string{"security.protocol": "SSL"}
@@ -311,6 +322,31 @@ func TestTLSStoreErrorsNameTheKey(t *testing.T) {
 		{"key password not given", map[string]string{
 			"ssl.keystore.location": storeFile("keystore-keypass.jks"), "ssl.keystore.password": "storepass",
 		}, "consumer.ssl.key.password: "},
+		{"wrong key password, encrypted pem file", map[string]string{
+			"ssl.keystore.type": "PEM", "ssl.keystore.location": storeFile("client-encrypted.pem"),
+			"ssl.key.password": "wrong-secret",
+		}, "consumer.ssl.key.password: "},
+		{"key password not given, encrypted pem file", map[string]string{
+			"ssl.keystore.type": "PEM", "ssl.keystore.location": storeFile("client-encrypted.pem"),
+		}, "consumer.ssl.key.password: "},
+		{"wrong key password, inline encrypted pem", map[string]string{
+			"ssl.keystore.key":               readFile(t, storeFile("client-key-aes128.pem")),
+			"ssl.keystore.certificate.chain": readFile(t, storeFile("client-chain.pem")),
+			"ssl.key.password":               "wrong-secret",
+		}, "consumer.ssl.key.password: "},
+		{"key password not given, inline encrypted pem", map[string]string{
+			"ssl.keystore.key":               readFile(t, storeFile("client-key-aes128.pem")),
+			"ssl.keystore.certificate.chain": readFile(t, storeFile("client-chain.pem")),
+		}, "consumer.ssl.key.password: "},
+		{"key password for an unencrypted pem key", map[string]string{
+			"ssl.keystore.type": "PEM", "ssl.keystore.location": storeFile("client.pem"),
+			"ssl.key.password": "wrong-secret",
+		}, "consumer.ssl.key.password: "},
+		{"pbes1 pem key", map[string]string{
+			"ssl.keystore.key":               readFile(t, storeFile("client-key-pbes1.pem")),
+			"ssl.keystore.certificate.chain": readFile(t, storeFile("client-chain.pem")),
+			"ssl.key.password":               "keypass",
+		}, "consumer.ssl.keystore.key: encrypted private key: unsupported encryption scheme 1.2.840.113549.1.12.1.3"},
 		{"trust store as key store", map[string]string{
 			"ssl.keystore.location": storeFile("truststore.jks"), "ssl.keystore.password": "trustpass",
 		}, "no private key entry"},

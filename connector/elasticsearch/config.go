@@ -466,10 +466,11 @@ func sslConfigDef() *configdef.ConfigDef {
 			"when not set, the file's content decides.")
 	def(sslKeystoreLocation, configdef.TypeString, nil, configdef.High,
 		"Key store file with the client's private key and certificate chain, for mutual TLS: JKS, PKCS12, "+
-			"or PEM with an unencrypted key and its chain in one file.")
+			"or PEM with the key (encrypted or not) and its chain in one file.")
 	def(sslKeystorePassword, configdef.TypePassword, nil, configdef.High, "Key store password. Required for JKS and PKCS12; not used for PEM.")
 	def(sslKeyPassword, configdef.TypePassword, nil, configdef.High, "Password of the private key in a JKS key store; defaults to the key store password. "+
-		"A PKCS12 key uses the store password; encrypted PEM keys are not supported.")
+		"A PKCS12 key uses the store password. With PEM, it decrypts an encrypted key (ENCRYPTED PRIVATE KEY), "+
+		"and only such a key may have it.")
 	def(sslKeystoreKey, configdef.TypePassword, nil, configdef.High, "The client's PEM private key, inline (key store type PEM or not set).")
 	def(sslKeystoreCertChain, configdef.TypePassword, nil, configdef.High, "The client's PEM certificate chain, inline.")
 	def(sslTruststoreCerts, configdef.TypePassword, nil, configdef.High, "Trusted PEM CA certificates, inline (trust store type PEM or not set).")

@@ -864,16 +864,23 @@ func TestMutualTLS(t *testing.T) {
 			sslKeystorePassword, "storepass")...)},
 		{"PEM files", ssl(sslTruststoreType, "PEM", sslTruststoreLocation, storeFile("ca.pem"),
 			sslKeystoreType, "PEM", sslKeystoreLocation, storeFile("client.pem"))},
+		{"PEM files, encrypted key", ssl(sslTruststoreType, "PEM", sslTruststoreLocation, storeFile("ca.pem"),
+			sslKeystoreType, "PEM", sslKeystoreLocation, storeFile("client-encrypted.pem"), sslKeyPassword, "keypass")},
+		{"inline PEM, encrypted key", ssl(append(jksTrust, sslKeystoreType, "PEM",
+			sslKeystoreKey, readStoreFile(t, "client-key-aes256.pem"),
+			sslKeystoreCertChain, readStoreFile(t, "client-chain.pem"), sslKeyPassword, "keypass")...)},
 	}
+	var want []int
 	for i, c := range ok {
+		want = append(want, i)
 		r := startTask(t, c.p, nil)
 		put(t, r, events("logs", 0, i, 1))
 		if got, err := r.task.PreCommit(t.Context(), nil); err != nil || got[tp0] != int64(i+1) {
 			t.Errorf("%s: %v %v", c.name, got, err)
 		}
 	}
-	if got := stored(t, srv); !slices.Equal(got, []int{0, 1, 2, 3, 4}) {
-		t.Errorf("stored %v, want events 0..4", got)
+	if got := stored(t, srv); !slices.Equal(got, want) {
+		t.Errorf("stored %v, want events %v", got, want)
 	}
 
 	// Without a client certificate the server ends the handshake. TLS 1.2
@@ -899,6 +906,49 @@ func TestMutualTLS(t *testing.T) {
 		!strings.Contains(err.Error(), sslPrefix+sslTruststorePassword) {
 		t.Errorf("Start with a wrong trust store password: %v", err)
 	}
+
+	// Encrypted PEM keys: ssl.key.password is blamed when it is wrong,
+	// missing, or set for a key that is not encrypted.
+	inline := func(keyFile string, kv ...string) map[string]string {
+		return ssl(append(append(jksTrust, sslKeystoreKey, readStoreFile(t, keyFile),
+			sslKeystoreCertChain, readStoreFile(t, "client-chain.pem")), kv...)...)
+	}
+	for _, tc := range []struct {
+		name, key, want string
+		p               map[string]string
+	}{
+		{"wrong key password, PEM file", sslKeyPassword, "does not decrypt with the key password",
+			ssl(append(jksTrust, sslKeystoreLocation, storeFile("client-encrypted.pem"), sslKeyPassword, "wrong-secret")...)},
+		{"no key password, PEM file", sslKeyPassword, "needs the key password",
+			ssl(append(jksTrust, sslKeystoreLocation, storeFile("client-encrypted.pem"))...)},
+		{"wrong key password, inline PEM", sslKeyPassword, "does not decrypt with the key password",
+			inline("client-key-des3.pem", sslKeyPassword, "wrong-secret")},
+		{"no key password, inline PEM", sslKeyPassword, "needs the key password", inline("client-key-aes128.pem")},
+		{"key password for an unencrypted key", sslKeyPassword, "not encrypted",
+			inline("client-key.pem", sslKeyPassword, "wrong-secret")},
+		{"PBES1 key", sslKeystoreKey, "unsupported encryption scheme 1.2.840.113549.1.12.1.3",
+			inline("client-key-pbes1.pem", sslKeyPassword, "keypass")},
+	} {
+		problems := New().ValidateConfig(tc.p)
+		got := problems[sslPrefix+tc.key]
+		if len(got) != 1 || !strings.Contains(got[0], tc.want) || strings.Contains(got[0], "wrong-secret") ||
+			strings.Contains(got[0], "keypass") {
+			t.Errorf("%s: problems %v, want one on %s saying %q", tc.name, problems, sslPrefix+tc.key, tc.want)
+		}
+		if err := NewTask().Start(connectortest.NewSinkTaskContext(tc.p, tp0), tc.p); err == nil ||
+			!strings.Contains(err.Error(), sslPrefix+tc.key) {
+			t.Errorf("%s: Start: %v", tc.name, err)
+		}
+	}
+}
+
+func readStoreFile(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(storeFile(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 // TestProxy sends requests through an HTTP proxy that wants credentials.

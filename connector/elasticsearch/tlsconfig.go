@@ -143,7 +143,7 @@ func clientCertificates(v *configdef.Values, fail func(string, string, ...any)) 
 		switch {
 		case errors.Is(err, tlsstore.ErrStorePassword), errors.Is(err, tlsstore.ErrPasswordRequired):
 			fail(ssl(sslKeystorePassword), "%v", err)
-		case errors.Is(err, tlsstore.ErrKeyPassword):
+		case isKeyPasswordErr(err):
 			fail(ssl(sslKeyPassword), "%v", err)
 		case err != nil:
 			fail(ssl(sslKeystoreLocation), "%v", err)
@@ -164,13 +164,24 @@ func clientCertificates(v *configdef.Values, fail func(string, string, ...any)) 
 		fail(ssl(sslKeystoreKey), "'%s' and '%s' must be set together", ssl(sslKeystoreKey), ssl(sslKeystoreCertChain))
 		return nil, false
 	}
-	cert, err := tlsstore.PEMKey([]byte(chain.Value()), []byte(key.Value()))
-	if err != nil {
+	cert, err := tlsstore.PEMKey([]byte(chain.Value()), []byte(key.Value()), v.Password(ssl(sslKeyPassword)).Value())
+	switch {
+	case isKeyPasswordErr(err):
+		fail(ssl(sslKeyPassword), "%v", err)
+		return nil, false
+	case err != nil:
 		// The parser's messages never hold key material.
 		fail(ssl(sslKeystoreKey), "%v", err)
 		return nil, false
 	}
 	return []tls.Certificate{cert}, true
+}
+
+// isKeyPasswordErr reports an error about ssl.key.password, which also
+// decrypts an encrypted PEM key (Kafka's PEM key stores).
+func isKeyPasswordErr(err error) bool {
+	return errors.Is(err, tlsstore.ErrKeyPassword) || errors.Is(err, tlsstore.ErrKeyPasswordRequired) ||
+		errors.Is(err, tlsstore.ErrKeyNotEncrypted)
 }
 
 var tlsVersionNames = map[string]uint16{

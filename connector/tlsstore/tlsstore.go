@@ -17,8 +17,12 @@
 //   - A JKS trust store read with an empty password is loaded without its
 //     integrity check; a key store needs its password (Kafka refuses one
 //     without).
-//   - The key password defaults to the store password (Kafka's
-//     ssl.key.password).
+//   - The key password (Kafka's ssl.key.password) of a JKS or PKCS12 store
+//     defaults to the store password.
+//   - A PEM key may be an encrypted PKCS#8 key (ENCRYPTED PRIVATE KEY); the
+//     key password decrypts it and nothing else does, as Kafka allows no
+//     store password with PEM. As in Kafka, an encrypted key needs the key
+//     password and a key password needs an encrypted key.
 //
 // Errors name the file and what is wrong, never a password. The sentinel
 // errors tell a caller which setting to blame.
@@ -55,6 +59,13 @@ var (
 	ErrPasswordRequired = errors.New("a JKS or PKCS12 key store needs its store password")
 	// ErrKeyPassword: a private key does not decrypt with the key password.
 	ErrKeyPassword = errors.New("the private key does not decrypt with the key password")
+	// ErrKeyPasswordRequired: a PEM private key is encrypted and no key
+	// password was given.
+	ErrKeyPasswordRequired = errors.New("the PEM private key is encrypted: it needs the key password (ssl.key.password)")
+	// ErrKeyNotEncrypted: a key password was given for a PEM private key
+	// that is not encrypted. Kafka refuses this too, so a config that loads
+	// here loads there.
+	ErrKeyNotEncrypted = errors.New("a key password is set, but the PEM private key is not encrypted: remove the key password")
 )
 
 // jksMagic opens every JKS file.
@@ -134,9 +145,9 @@ func Trust(typ, location, password string) (*x509.CertPool, error) {
 
 // Keys returns the private key entries of the key store at location, each
 // with its certificate chain (leaf first), read as typ (JKS, PKCS12, PEM;
-// empty: from the content). keyPassword defaults to storePassword. A PEM
-// file holds one unencrypted private key and its chain; its passwords are
-// not used.
+// empty: from the content). For JKS and PKCS12, keyPassword defaults to
+// storePassword. A PEM file holds one private key and its chain; keyPassword
+// decrypts the key if it is encrypted, and storePassword is not used.
 func Keys(typ, location, storePassword, keyPassword string) ([]tls.Certificate, error) {
 	data, err := os.ReadFile(location)
 	if err != nil {
@@ -149,7 +160,7 @@ func Keys(typ, location, storePassword, keyPassword string) ([]tls.Certificate, 
 	if f != PEM && storePassword == "" {
 		return nil, fmt.Errorf("%s key store %s: %w", f, location, ErrPasswordRequired)
 	}
-	if keyPassword == "" {
+	if keyPassword == "" && f != PEM {
 		keyPassword = storePassword
 	}
 	var keys []tls.Certificate
@@ -160,7 +171,7 @@ func Keys(typ, location, storePassword, keyPassword string) ([]tls.Certificate, 
 		keys, err = pkcs12Keys(data, storePassword, keyPassword)
 	case PEM:
 		var c tls.Certificate
-		c, err = PEMKey(data, data)
+		c, err = PEMKey(data, data, keyPassword)
 		keys = []tls.Certificate{c}
 	}
 	if err != nil {
@@ -185,24 +196,59 @@ func Key(typ, location, storePassword, keyPassword string) (tls.Certificate, err
 	return keys[0], nil
 }
 
-// PEMKey loads an unencrypted private key and its certificate chain from
-// PEM, as given inline (ssl.keystore.key and ssl.keystore.certificate.chain)
-// or both in one file.
-func PEMKey(chain, key []byte) (tls.Certificate, error) {
+// PEMKey loads a private key and its certificate chain from PEM, as given
+// inline (ssl.keystore.key and ssl.keystore.certificate.chain) or both in
+// one file. An encrypted PKCS#8 key (ENCRYPTED PRIVATE KEY) is decrypted
+// with keyPassword; see ErrKeyPassword, ErrKeyPasswordRequired and
+// ErrKeyNotEncrypted for what is refused.
+func PEMKey(chain, key []byte, keyPassword string) (tls.Certificate, error) {
+	var encrypted *pem.Block
+	plain := false
 	for rest := key; ; {
 		var block *pem.Block
 		block, rest = pem.Decode(rest)
 		if block == nil {
 			break
 		}
-		if strings.Contains(block.Type, "ENCRYPTED") {
-			return tls.Certificate{}, errors.New("encrypted PEM private keys are not supported: " +
-				"decrypt the key (openssl pkcs8 -nocrypt) or use a JKS or PKCS12 key store")
+		if !strings.HasSuffix(block.Type, "PRIVATE KEY") {
+			continue
 		}
+		if strings.Contains(block.Headers["Proc-Type"], "ENCRYPTED") {
+			// OpenSSL's legacy encryption: Kafka does not read it either.
+			return tls.Certificate{}, fmt.Errorf("PEM %s encrypted with OpenSSL's legacy Proc-Type header is not supported: "+
+				"convert it to PKCS#8 (openssl pkcs8 -topk8 -v2 aes-256-cbc)", block.Type)
+		}
+		if block.Type == "ENCRYPTED PRIVATE KEY" {
+			encrypted = block
+			break
+		}
+		plain = true
+		break
 	}
-	c, err := tls.X509KeyPair(chain, key)
+	if encrypted == nil {
+		if plain && keyPassword != "" {
+			return tls.Certificate{}, ErrKeyNotEncrypted
+		}
+		c, err := tls.X509KeyPair(chain, key)
+		if err != nil {
+			// The parser's messages never hold key material.
+			return tls.Certificate{}, fmt.Errorf("PEM private key and certificate chain: %w", err)
+		}
+		return c, nil
+	}
+	if keyPassword == "" {
+		return tls.Certificate{}, ErrKeyPasswordRequired
+	}
+	priv, err := decryptPKCS8(encrypted.Bytes, keyPassword)
 	if err != nil {
-		// The parser's messages never hold key material.
+		return tls.Certificate{}, err
+	}
+	certs, err := PEMCertificates(chain)
+	if err != nil {
+		return tls.Certificate{}, fmt.Errorf("PEM certificate chain: %w", err)
+	}
+	c, err := leafFirst(priv, certs)
+	if err != nil {
 		return tls.Certificate{}, fmt.Errorf("PEM private key and certificate chain: %w", err)
 	}
 	return c, nil

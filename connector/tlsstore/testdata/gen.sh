@@ -9,9 +9,39 @@
 #   client2      a second client key, signed by ca (EC P-256)
 #
 # Passwords: trust stores "trustpass", key stores "storepass"; the private
-# key of keystore-keypass.jks has its own password "keypass".
+# key of keystore-keypass.jks has its own password "keypass", and so do the
+# encrypted PEM keys.
+#
+# "gen.sh encrypted" makes only the encrypted PEM keys, from the client-key.pem
+# and client-chain.pem already there, leaving the other files as they are.
 set -euo pipefail
 cd "$(dirname "$0")"
+
+# encrypted: PKCS#8 EncryptedPrivateKeyInfo variants of the client key, as
+# Kafka's PEM key stores take them with ssl.key.password.
+#   client-key-aes256.pem   PBES2, PBKDF2 with HMAC-SHA256, AES-256-CBC
+#   client-key-aes128.pem   PBES2, PBKDF2 with HMAC-SHA1, AES-128-CBC; SHA-1
+#                           is the PRF's default, so the file leaves it out
+#                           (OpenSSL 3's own default would be SHA-256)
+#   client-key-des3.pem     PBES2, PBKDF2 (OpenSSL's default PRF), DES-EDE3-CBC
+#   client-key-aes192.pem   PBES2, PBKDF2 with HMAC-SHA512, AES-192-CBC
+#   client-key-pbes1.pem    PKCS#12 PBE with SHA-1 and 3DES (openssl -v1), which
+#                           the reader refuses
+#   client-encrypted.pem    client-key-aes256.pem and the chain in one file
+encrypted() {
+  local p8=(openssl pkcs8 -topk8 -in client-key.pem -passout pass:keypass)
+  "${p8[@]}" -v2 aes-256-cbc -v2prf hmacWithSHA256 -out client-key-aes256.pem
+  "${p8[@]}" -v2 aes-128-cbc -v2prf hmacWithSHA1 -out client-key-aes128.pem
+  "${p8[@]}" -v2 des3 -out client-key-des3.pem
+  "${p8[@]}" -v2 aes-192-cbc -v2prf hmacWithSHA512 -out client-key-aes192.pem
+  "${p8[@]}" -v1 PBE-SHA1-3DES -out client-key-pbes1.pem
+  cat client-key-aes256.pem client-chain.pem >client-encrypted.pem
+}
+if [[ ${1:-} == encrypted ]]; then
+  encrypted
+  exit
+fi
+
 rm -f ./*.jks ./*.p12 ./*.pem ./*.csr ./*.crt
 days=36500
 kt() { keytool -noprompt "$@"; }
@@ -59,3 +89,5 @@ kt -importkeystore -srckeystore client.p12 -srcstoretype PKCS12 -srcstorepass st
 cp keystore.jks keystore-two.jks
 kt -importkeystore -srckeystore client2.p12 -srcstoretype PKCS12 -srcstorepass storepass \
   -destkeystore keystore-two.jks -deststoretype JKS -deststorepass storepass
+
+encrypted
