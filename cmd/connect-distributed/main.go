@@ -98,12 +98,11 @@ func run(ctx context.Context, args []string, stderr io.Writer) (err error) {
 
 	startCtx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
-	clusterID, err := launch.ClusterID(startCtx, wc.BootstrapServers)
+	clients, err := launch.InternalClients(wc)
 	if err != nil {
 		return err
 	}
-
-	clients, err := launch.InternalClients(wc)
+	clusterID, err := launch.ClusterID(startCtx, wc.BootstrapServers, clients)
 	if err != nil {
 		return err
 	}

@@ -91,8 +91,12 @@ func run(ctx context.Context, args []string, stderr io.Writer) (err error) {
 	}
 	log.Info("worker starting", "mode", "standalone", "worker_id", restL.Advertised.WorkerID, "url", restL.Advertised.URL)
 
+	clients, err := launch.InternalClients(wc)
+	if err != nil {
+		return err
+	}
 	startCtx, cancel := context.WithTimeout(ctx, 60*time.Second)
-	clusterID, err := launch.ClusterID(startCtx, wc.BootstrapServers)
+	clusterID, err := launch.ClusterID(startCtx, wc.BootstrapServers, clients)
 	cancel()
 	if err != nil {
 		return err

@@ -232,17 +232,22 @@ func RESTConfig(wc *config.WorkerConfig, r *REST, loggers rest.Loggers, log *slo
 	}
 }
 
-// ClusterID asks Kafka for its cluster id (GET / reports it), retrying
-// until ctx ends so a worker started before its broker waits for it.
-func ClusterID(ctx context.Context, brokers []string) (string, error) {
-	cfg := sarama.NewConfig()
-	cfg.Version = sarama.V3_6_0_0
-	cfg.Net.DialTimeout = 5 * time.Second
+// ClusterID asks Kafka for its cluster id (GET / reports it) with the
+// worker's own client settings (security.protocol, sasl.*, ssl.*),
+// retrying until ctx ends so a worker started before its broker waits for
+// it. Kafka refusing the credentials is not worth waiting for: Java's
+// worker stops at once too.
+func ClusterID(ctx context.Context, brokers []string, clients *KafkaClients) (string, error) {
+	cfg := clients.Clone("connect-cluster-id")
+	cfg.Net.DialTimeout = min(cfg.Net.DialTimeout, 5*time.Second)
 	var last error
 	for {
 		id, err := clusterID(brokers, cfg)
 		if err == nil {
 			return id, nil
+		}
+		if authFailed(err) {
+			return "", fmt.Errorf("kafka at %s refused the worker's credentials (sasl.jaas.config, sasl.mechanism): %w", strings.Join(brokers, ","), err)
 		}
 		last = err
 		select {
@@ -251,6 +256,13 @@ func ClusterID(ctx context.Context, brokers []string) (string, error) {
 		case <-time.After(500 * time.Millisecond):
 		}
 	}
+}
+
+// authFailed reports a SASL authentication failure, which retrying cannot
+// mend.
+func authFailed(err error) bool {
+	return errors.Is(err, sarama.ErrSASLAuthenticationFailed) || errors.Is(err, sarama.ErrIllegalSASLState) ||
+		errors.Is(err, sarama.ErrUnsupportedSASLMechanism)
 }
 
 func clusterID(brokers []string, cfg *sarama.Config) (string, error) {
