@@ -409,7 +409,8 @@ func (c *restClient) waitREST(ctx context.Context) error {
 }
 
 // putConnector creates the connector by POSTing body, as a user would, or
-// updates its config when it exists already (a restart keeps the data).
+// updates its config when it exists already with another one (a restart
+// keeps the data), or keeps it as it is.
 // Conflicts while the worker joins its group are retried.
 func (c *restClient) putConnector(ctx context.Context, req createRequest, body []byte) (string, error) {
 	verb := ""
@@ -423,6 +424,19 @@ func (c *restClient) putConnector(ctx context.Context, req createRequest, body [
 			verb = "created"
 			status, answer, err = c.call(ctx, http.MethodPost, "/connectors", body)
 		case http.StatusOK:
+			var existing struct {
+				Config map[string]string `json:"config"`
+			}
+			if err := json.Unmarshal([]byte(answer), &existing); err != nil {
+				return true, fmt.Errorf("GET /connectors/%s: %w", req.Name, err)
+			}
+			if sameConfig(existing.Config, req.Name, req.Config) {
+				// Writing the same config again would restart the
+				// connector (as in Java), and its status would read
+				// RUNNING from before the restart for a moment.
+				verb = "kept"
+				return true, nil
+			}
 			verb = "updated"
 			cfg, merr := json.Marshal(req.Config)
 			if merr != nil {
@@ -441,6 +455,36 @@ func (c *restClient) putConnector(ctx context.Context, req createRequest, body [
 		return false, fmt.Errorf("answered %d %s", status, answer)
 	})
 	return verb, err
+}
+
+// sameConfig reports whether the worker's config of a connector (strings,
+// with the name the worker adds) is want, whose values the JSON file may
+// give as numbers or booleans.
+func sameConfig(have map[string]string, name string, want map[string]any) bool {
+	n := len(want)
+	if _, ok := want["name"]; !ok {
+		if have["name"] != name {
+			return false
+		}
+		n++
+	}
+	if len(have) != n {
+		return false
+	}
+	for k, v := range want {
+		s, ok := v.(string)
+		if !ok {
+			b, err := json.Marshal(v)
+			if err != nil {
+				return false
+			}
+			s = string(b)
+		}
+		if have[k] != s {
+			return false
+		}
+	}
+	return true
 }
 
 // waitRunning waits until the connector and its tasks run; a failed task

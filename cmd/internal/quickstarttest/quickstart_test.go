@@ -92,7 +92,7 @@ func TestQuickstartHumio(t *testing.T) {
 		t.Logf("run %d up in %v", run, time.Since(began).Round(time.Millisecond))
 		verb := "created"
 		if run == 2 {
-			verb = "updated" // the connector is in the config topic kept under -dir
+			verb = "kept" // the connector is in the config topic kept under -dir, unchanged
 		}
 		for _, want := range []string{
 			"connector              humio-sink, " + verb + " from ",
