@@ -416,3 +416,58 @@ func TestStalledPutGivesWayToRebalance(t *testing.T) {
 		return nil
 	})
 }
+
+// A partition paused while a batch waits for redelivery, and kept through
+// a rebalance, is consumed again in the new session. Sarama remembers a
+// pause across sessions and pauses the new session's partition consumer
+// at once; the runtime must lift it (a stall found by
+// TestStalledPutGivesWayToRebalance under load: the kept partitions were
+// never read again).
+func TestRedeliveryPauseDoesNotOutliveARebalance(t *testing.T) {
+	const parts, perPart = 4, 20
+	addrs := cluster(t, parts, "rp")
+	var want []string
+	for p := int32(0); p < parts; p++ {
+		vals := values(fmt.Sprintf("p%d-", p), perPart)
+		produce(t, addrs, "rp", p, vals...)
+		want = append(want, vals...)
+	}
+	configure := func(cfg Config) Config {
+		cfg.Client.Consumer.Group.Rebalance.Timeout = 4 * time.Second
+		return cfg
+	}
+	var failed atomic.Bool
+	t1 := &recordingTask{}
+	t1.failOnPut = func(n int, recs []*connector.SinkRecord) error {
+		if len(recs) > 0 && failed.CompareAndSwap(false, true) {
+			// Long enough for the rebalance to come first.
+			t1.ctx.Timeout(5 * time.Second)
+			return connector.Retriablef("destination busy")
+		}
+		return nil
+	}
+	start(t, configure(baseConfig(addrs, t1, "rp")))
+	waitFor(t, 30*time.Second, func() error {
+		if !failed.Load() {
+			return fmt.Errorf("no put failed yet")
+		}
+		return nil
+	})
+	t2 := &recordingTask{}
+	cfg2 := configure(baseConfig(addrs, t2, "rp"))
+	cfg2.TaskID = 1
+	cfg2.Client.ClientID = "connector-consumer-test-1"
+	start(t, cfg2)
+	waitFor(t, 30*time.Second, func() error {
+		got := map[string]bool{}
+		for _, v := range append(t1.values(), t2.values()...) {
+			got[v] = true
+		}
+		for _, v := range want {
+			if !got[v] {
+				return fmt.Errorf("%d of %d records delivered; %s is missing", len(got), len(want), v)
+			}
+		}
+		return nil
+	})
+}

@@ -208,8 +208,10 @@ func (t *Task) watchTopics(ctx context.Context, cancel context.CancelFunc, clien
 
 // pauseState decides which partitions are paused and keeps sarama's view
 // in step. Claim goroutines register their partition when they start (a
-// new partition consumer starts unpaused), the task goroutine and the task
-// context change what is wanted; every change re-applies the difference.
+// new partition consumer starts paused if sarama paused the partition in
+// an earlier session and never resumed it), the task goroutine and the
+// task context change what is wanted; every change re-applies the
+// difference.
 type pauseState struct {
 	mu         sync.Mutex
 	group      sarama.ConsumerGroup
@@ -287,11 +289,15 @@ func (p *pauseState) claimStarted(tp connector.TopicPartition, initial int64) {
 	p.applyLocked()
 }
 
+// claimEnded forgets the claim, not what was applied to its partition:
+// sarama keeps a partition's pause after its session ends and pauses the
+// partition consumer of the next session that claims it, so applied goes
+// on mirroring sarama's state, and the next claim is resumed when it
+// should not be paused.
 func (p *pauseState) claimEnded(tp connector.TopicPartition) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	delete(p.claimed, tp)
-	delete(p.applied, tp)
 	delete(p.initial, tp)
 }
 
