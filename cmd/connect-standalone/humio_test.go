@@ -54,8 +54,9 @@ const seedConnectorJSON = `{
 // humioWorker is a connect-standalone worker started from the seed's
 // worker.properties, with the test's broker, port and offset file.
 type humioWorker struct {
-	url  string
-	proc *proctest.Process
+	url     string
+	proc    *proctest.Process
+	secrets string // a properties file the worker's file config provider reads
 }
 
 func startHumioWorker(t *testing.T, broker *kfake.Cluster) *humioWorker {
@@ -66,14 +67,18 @@ func startHumioWorker(t *testing.T, broker *kfake.Cluster) *humioWorker {
 	}
 	dir := t.TempDir()
 	port := proctest.FreePort(t)
+	secrets := proctest.WriteFile(t, dir, "humio-secrets.properties", "password=pr0vided\n")
 	props := proctest.WriteFile(t, dir, "worker.properties", string(seed)+fmt.Sprintf(`
 # The test's broker, port and offset file (the last value of a key wins).
 bootstrap.servers=%s
 rest.host.name=127.0.0.1
 rest.port=%d
 offset.storage.file.filename=%s
+# Secrets out of connector configs, as the README shows.
+config.providers=file
+config.providers.file.class=org.apache.kafka.common.config.provider.FileConfigProvider
 `, strings.Join(broker.ListenAddrs(), ","), port, filepath.Join(dir, "connect.offsets")))
-	w := &humioWorker{url: fmt.Sprintf("http://127.0.0.1:%d", port),
+	w := &humioWorker{url: fmt.Sprintf("http://127.0.0.1:%d", port), secrets: secrets,
 		proc: proctest.Start(t, proctest.Binary(t, "connect-standalone"), props)}
 	proctest.WaitFor(t, 60*time.Second, func() error {
 		if w.proc.Exited() {
@@ -325,6 +330,23 @@ func TestHumioSink(t *testing.T) {
 		r.checkAll(began)
 		if st := r.srv.Stats(); st.Unauthorized != 0 {
 			t.Fatalf("%d requests refused", st.Unauthorized)
+		}
+	})
+
+	// The password from the file config provider: Humio gets it, the
+	// REST API shows the reference, never the password.
+	t.Run("password from a config provider", func(t *testing.T) {
+		r := newHumioRun(t, w, "humio-sink-provided", humiotest.Config{Username: "kafka", Password: "pr0vided"})
+		began := time.Now()
+		ref := "${file:" + w.secrets + ":password}"
+		r.create(map[string]any{"connection.username": "kafka", "connection.password": ref})
+		r.checkAll(began)
+		if st := r.srv.Stats(); st.Unauthorized != 0 {
+			t.Fatalf("%d requests refused", st.Unauthorized)
+		}
+		cfg := proctest.MustHTTP(t, http.MethodGet, w.url+"/connectors/humio-sink-provided/config", "", http.StatusOK)
+		if !strings.Contains(cfg, `"connection.password":"${file:`) || strings.Contains(cfg, "pr0vided") {
+			t.Fatalf("config as the REST API shows it: %s", cfg)
 		}
 	})
 
