@@ -34,6 +34,7 @@ import (
 	"github.com/kafka-connect-go/connect/worker/config"
 	"github.com/kafka-connect-go/connect/worker/distributed"
 	"github.com/kafka-connect-go/connect/worker/group"
+	"github.com/kafka-connect-go/connect/worker/herder"
 )
 
 var _ rest.Herder = (*distributed.Herder)(nil)
@@ -89,6 +90,14 @@ func run(ctx context.Context, args []string, stderr io.Writer) (err error) {
 		return fmt.Errorf("%s: exactly.once.source.support=enabled is not supported by this worker; use disabled or preparing", wc.File)
 	}
 
+	// Requests to the leader (forwarded REST calls, task configs) go to its
+	// advertised URL, https when its listeners are: they trust what the
+	// HTTPS listeners' settings trust, as in Java.
+	clientTLS, err := launch.RESTClientTLS(wc)
+	if err != nil {
+		return err
+	}
+	toLeader := launch.RESTClient(clientTLS, herder.DefaultRequestTimeout)
 	restL, err := launch.BindREST(wc)
 	if err != nil {
 		return err
@@ -146,7 +155,8 @@ func run(ctx context.Context, args []string, stderr io.Writer) (err error) {
 		KeyGenerationAlgorithm: d.InterWorkerKeyGenerationAlgorithm, KeySize: d.InterWorkerKeySize, KeyTTL: d.InterWorkerKeyTTL,
 		SignatureAlgorithm: d.InterWorkerSignatureAlgorithm, VerificationAlgorithms: d.InterWorkerVerificationAlgorithms,
 		SetLoggerLevel: levels.SetLevel, TopicTracking: wc.TopicTrackingEnable,
-		Logger: levels.Logger("connect.herder"),
+		HTTPClient: toLeader,
+		Logger:     levels.Logger("connect.herder"),
 	})
 	if err != nil {
 		return fmt.Errorf("%s: %w", wc.File, err)
@@ -175,7 +185,9 @@ func run(ctx context.Context, args []string, stderr io.Writer) (err error) {
 	}
 	cancel()
 
-	srv := rest.NewServer(launch.RESTConfig(wc, restL, levels, levels.Logger("connect.rest")), h)
+	restCfg := launch.RESTConfig(wc, restL, levels, levels.Logger("connect.rest"))
+	restCfg.Forwarder = toLeader
+	srv := rest.NewServer(restCfg, h)
 	serveErr, waitServe := launch.Serve(srv, restL.Listeners)
 	log.Info("worker started", "url", adv.URL)
 

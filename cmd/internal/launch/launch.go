@@ -6,7 +6,6 @@ package launch
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
@@ -14,7 +13,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"strings"
 	"time"
 
@@ -156,62 +154,6 @@ func closeAll(ls []net.Listener) {
 	for _, l := range ls {
 		l.Close()
 	}
-}
-
-// restTLS builds the HTTPS listeners' TLS config from listeners.https.*
-// or, when none is given, the ssl.* keys. Go reads PEM key material only:
-// ssl.keystore.type=PEM with ssl.keystore.location (a PEM file holding the
-// certificate chain and the key) or ssl.keystore.certificate.chain plus
-// ssl.keystore.key.
-func restTLS(wc *config.WorkerConfig) (*tls.Config, error) {
-	get := func(k string) string {
-		if len(wc.REST.HTTPS) > 0 {
-			return wc.REST.HTTPS[k]
-		}
-		return wc.Originals()[k]
-	}
-	where := "ssl.*"
-	if len(wc.REST.HTTPS) > 0 {
-		where = "listeners.https.ssl.*"
-	}
-	var certPEM, keyPEM []byte
-	switch {
-	case get("ssl.keystore.certificate.chain") != "":
-		certPEM, keyPEM = []byte(get("ssl.keystore.certificate.chain")), []byte(get("ssl.keystore.key"))
-	case get("ssl.keystore.location") != "":
-		if t := get("ssl.keystore.type"); t != "" && !strings.EqualFold(t, "PEM") {
-			return nil, fmt.Errorf("%s: %s: keystore type %s is not supported for HTTPS listeners; use ssl.keystore.type=PEM", wc.File, where, t)
-		}
-		b, err := os.ReadFile(get("ssl.keystore.location"))
-		if err != nil {
-			return nil, fmt.Errorf("%s: %s: ssl.keystore.location: %w", wc.File, where, err)
-		}
-		certPEM, keyPEM = b, b
-	default:
-		return nil, fmt.Errorf("%s: an https listener needs %s keystore settings (ssl.keystore.type=PEM and ssl.keystore.location)", wc.File, where)
-	}
-	cert, err := tls.X509KeyPair(certPEM, keyPEM)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %s: reading the keystore PEM: %w", wc.File, where, err)
-	}
-	cfg := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
-	switch strings.ToLower(wc.REST.SSLClientAuth) {
-	case "required", "requested":
-		pool := x509.NewCertPool()
-		if loc := get("ssl.truststore.location"); loc != "" {
-			b, err := os.ReadFile(loc)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %s: ssl.truststore.location: %w", wc.File, where, err)
-			}
-			pool.AppendCertsFromPEM(b)
-		}
-		cfg.ClientCAs = pool
-		cfg.ClientAuth = tls.VerifyClientCertIfGiven
-		if strings.EqualFold(wc.REST.SSLClientAuth, "required") {
-			cfg.ClientAuth = tls.RequireAndVerifyClientCert
-		}
-	}
-	return cfg, nil
 }
 
 // RESTConfig maps worker.properties onto the REST server's settings.
