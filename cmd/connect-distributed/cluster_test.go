@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -32,6 +33,10 @@ type cluster struct {
 	dir     string
 	extra   string // more worker.properties lines
 	workers []*node
+	// scheme of the workers' listeners: "" or "http", or "https" (extra
+	// then holds the key store, and client trusts its CA).
+	scheme string
+	client *http.Client
 }
 
 // node is one worker process and where to reach it.
@@ -40,6 +45,8 @@ type node struct {
 	url  string // http://127.0.0.1:port, no trailing slash
 	id   string // worker_id: 127.0.0.1:port
 	path string // its worker.properties
+	// client reaches url; nil: http.DefaultClient.
+	client *http.Client
 }
 
 func newCluster(t *testing.T, extra string, brokerOpts ...kfake.Opt) *cluster {
@@ -74,9 +81,16 @@ consumer.heartbeat.interval.ms=300
 # A sink group rebalance waits at most this long for members that died
 # in the middle of it.
 consumer.max.poll.interval.ms=8000
-listeners=http://127.0.0.1:%d
+listeners=%s://127.0.0.1:%d
 %s
-`, strings.Join(c.broker.ListenAddrs(), ","), sessionTimeout.Milliseconds(), maxDelay.Milliseconds(), port, c.extra)
+`, strings.Join(c.broker.ListenAddrs(), ","), sessionTimeout.Milliseconds(), maxDelay.Milliseconds(), c.listenScheme(), port, c.extra)
+}
+
+func (c *cluster) listenScheme() string {
+	if c.scheme == "" {
+		return "http"
+	}
+	return c.scheme
 }
 
 // start starts n more workers and waits until each answers /health.
@@ -86,7 +100,7 @@ func (c *cluster) start(n int) []*node {
 	for range n {
 		port := proctest.FreePort(c.t)
 		path := proctest.WriteFile(c.t, c.dir, fmt.Sprintf("worker-%d.properties", len(c.workers)), c.workerProperties(port))
-		w := &node{url: fmt.Sprintf("http://127.0.0.1:%d", port), id: fmt.Sprintf("127.0.0.1:%d", port), path: path}
+		w := &node{url: fmt.Sprintf("%s://127.0.0.1:%d", c.listenScheme(), port), id: fmt.Sprintf("127.0.0.1:%d", port), path: path, client: c.client}
 		w.proc = proctest.Start(c.t, c.bin, "-log-level", "DEBUG", path)
 		c.workers = append(c.workers, w)
 		started = append(started, w)
@@ -105,7 +119,7 @@ func (w *node) waitHealthy(t *testing.T) {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		status, body, err := proctest.HTTP(ctx, http.MethodGet, w.url+"/health", "")
+		status, body, err := w.get(ctx, "/health")
 		if err != nil {
 			return err
 		}
@@ -114,6 +128,24 @@ func (w *node) waitHealthy(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// get does a GET of path on the worker.
+func (w *node) get(ctx context.Context, path string) (int, string, error) {
+	if w.client == nil {
+		return proctest.HTTP(ctx, http.MethodGet, w.url+path, "")
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, w.url+path, nil)
+	if err != nil {
+		return 0, "", err
+	}
+	resp, err := w.client.Do(req)
+	if err != nil {
+		return 0, "", err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), err
 }
 
 // isLeader reports whether the worker's last rebalance made it the leader
@@ -145,8 +177,16 @@ func (c *cluster) live() []*node {
 // status reads a connector's status from a worker.
 func status(w *node, name string) (proctest.Status, error) {
 	var st proctest.Status
-	err := proctest.GetJSON(w.url+"/connectors/"+name+"/status", &st)
-	return st, err
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	code, b, err := w.get(ctx, "/connectors/"+name+"/status")
+	if err != nil {
+		return st, err
+	}
+	if code != http.StatusOK {
+		return st, fmt.Errorf("GET %s/connectors/%s/status: %d %s", w.url, name, code, b)
+	}
+	return st, json.Unmarshal([]byte(b), &st)
 }
 
 // waitRunning waits until the connector and n tasks are RUNNING, none on
