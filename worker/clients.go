@@ -544,21 +544,7 @@ func (t *tlsSettings) build(p clientProps) (*tls.Config, error) {
 		tc.Certificates = certs
 	}
 	if t.skipHostname {
-		// Java's empty ssl.endpoint.identification.algorithm: verify the
-		// chain, not the host name.
-		tc.InsecureSkipVerify = true
-		roots := tc.RootCAs
-		tc.VerifyConnection = func(cs tls.ConnectionState) error {
-			if len(cs.PeerCertificates) == 0 {
-				return errors.New("tls: no server certificate")
-			}
-			opts := x509.VerifyOptions{Roots: roots, Intermediates: x509.NewCertPool()}
-			for _, c := range cs.PeerCertificates[1:] {
-				opts.Intermediates.AddCert(c)
-			}
-			_, err := cs.PeerCertificates[0].Verify(opts)
-			return err
-		}
+		tlsstore.SkipHostnameCheck(tc)
 	}
 	return tc, nil
 }

@@ -304,3 +304,23 @@ func belongsTo(key any, cert *x509.Certificate) bool {
 	pub, ok := signer.Public().(interface{ Equal(crypto.PublicKey) bool })
 	return ok && pub.Equal(cert.PublicKey)
 }
+
+// SkipHostnameCheck makes tc verify the server's certificate chain against
+// tc.RootCAs (the system's when nil) without matching the host name, as
+// Java does with an empty ssl.endpoint.identification.algorithm. Go has no
+// switch for that alone, so tc verifies the chain itself; RootCAs is read
+// at each handshake, so it may be set after this call.
+func SkipHostnameCheck(tc *tls.Config) {
+	tc.InsecureSkipVerify = true
+	tc.VerifyConnection = func(cs tls.ConnectionState) error {
+		if len(cs.PeerCertificates) == 0 {
+			return errors.New("tls: the server sent no certificate")
+		}
+		opts := x509.VerifyOptions{Roots: tc.RootCAs, Intermediates: x509.NewCertPool()}
+		for _, c := range cs.PeerCertificates[1:] {
+			opts.Intermediates.AddCert(c)
+		}
+		_, err := cs.PeerCertificates[0].Verify(opts)
+		return err
+	}
+}

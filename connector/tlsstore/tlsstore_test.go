@@ -305,3 +305,55 @@ func TestHandshake(t *testing.T) {
 		})
 	}
 }
+
+// SkipHostnameCheck accepts a server whose certificate does not name the
+// host dialled, and still refuses one its roots do not vouch for.
+func TestSkipHostnameCheck(t *testing.T) {
+	serverCert, err := Key("PEM", td("server.pem"), "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{serverCert}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.SetDeadline(time.Now().Add(10 * time.Second))
+			_ = c.(*tls.Conn).Handshake()
+			c.Close()
+		}
+	}()
+	ca, err := Trust("PEM", td("ca.pem"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dial := func(cfg *tls.Config) error {
+		c, err := tls.DialWithDialer(&net.Dialer{Timeout: 10 * time.Second}, "tcp", ln.Addr().String(), cfg)
+		if err == nil {
+			c.Close()
+		}
+		return err
+	}
+	// The certificate names 127.0.0.1 and localhost, not this name.
+	strict := &tls.Config{RootCAs: ca, ServerName: "kafka.example.com"}
+	if err := dial(strict); err == nil {
+		t.Fatal("a name the certificate does not hold was accepted without SkipHostnameCheck")
+	}
+	relaxed := &tls.Config{ServerName: "kafka.example.com"}
+	SkipHostnameCheck(relaxed)
+	relaxed.RootCAs = ca // set afterwards, as the sink does
+	if err := dial(relaxed); err != nil {
+		t.Fatalf("chain-only verification refused the server: %v", err)
+	}
+	stranger := &tls.Config{ServerName: "kafka.example.com", RootCAs: x509.NewCertPool()}
+	SkipHostnameCheck(stranger)
+	if err := dial(stranger); err == nil {
+		t.Fatal("a server no root vouches for was accepted")
+	}
+}
