@@ -29,8 +29,9 @@ type Config struct {
 	// ResponseHeaders are response.http.headers.config rules, applied to
 	// every response.
 	ResponseHeaders []HeaderRule
-	// AdminEnabled serves /admin/loggers on this server (admin.listeners
-	// unset). False hides them (404), as admin.listeners="" does.
+	// AdminEnabled serves /admin/loggers on the main listeners
+	// (admin.listeners unset). False hides them there (404): admin.listeners
+	// set to nothing, or to listeners of their own, which ServeAdmin serves.
 	AdminEnabled bool
 	// RequestTimeout bounds herder calls; zero means 90 s, as in Java.
 	RequestTimeout time.Duration
@@ -50,6 +51,8 @@ type Server struct {
 	herder  Herder
 	log     *slog.Logger
 	handler http.Handler
+	// adminHandler serves the admin.listeners: /admin alone.
+	adminHandler http.Handler
 
 	mu      sync.Mutex
 	servers []*http.Server
@@ -76,13 +79,15 @@ func NewServer(cfg Config, h Herder) *Server {
 	}
 	s := &Server{cfg: cfg, herder: h, log: log}
 	s.handler = s.withHeaders(s.routes())
+	s.adminHandler = s.withHeaders(s.adminRoutes())
 	return s
 }
 
 // Handler returns the API as an http.Handler (for tests and embedding).
 func (s *Server) Handler() http.Handler { return s.handler }
 
-func (s *Server) routes() *mux.Router {
+// newRouter is a router answering unknown paths and methods as Java does.
+func (s *Server) newRouter() *mux.Router {
 	r := mux.NewRouter()
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		s.writeErrorStatus(w, http.StatusNotFound, "HTTP 404 Not Found")
@@ -93,6 +98,24 @@ func (s *Server) routes() *mux.Router {
 	// Connector names may contain characters that need escaping (spaces,
 	// slashes); route on the escaped path and let mux unescape variables.
 	r.UseEncodedPath()
+	return r
+}
+
+// adminRoutes are the admin.listeners' routes: /admin alone.
+func (s *Server) adminRoutes() *mux.Router {
+	r := s.newRouter()
+	s.addAdminRoutes(r)
+	return r
+}
+
+func (s *Server) addAdminRoutes(r *mux.Router) {
+	r.HandleFunc("/admin/loggers", s.listLoggers).Methods(http.MethodGet)
+	r.HandleFunc("/admin/loggers/{logger}", s.getLogger).Methods(http.MethodGet)
+	r.HandleFunc("/admin/loggers/{logger}", s.setLogger).Methods(http.MethodPut)
+}
+
+func (s *Server) routes() *mux.Router {
+	r := s.newRouter()
 
 	r.HandleFunc("/", s.serverInfo).Methods(http.MethodGet)
 	r.HandleFunc("/health", s.health).Methods(http.MethodGet)
@@ -127,9 +150,7 @@ func (s *Server) routes() *mux.Router {
 	r.HandleFunc("/connector-plugins/{plugin}/config/validate", s.validateConfig).Methods(http.MethodPut)
 
 	if s.cfg.AdminEnabled {
-		r.HandleFunc("/admin/loggers", s.listLoggers).Methods(http.MethodGet)
-		r.HandleFunc("/admin/loggers/{logger}", s.getLogger).Methods(http.MethodGet)
-		r.HandleFunc("/admin/loggers/{logger}", s.setLogger).Methods(http.MethodPut)
+		s.addAdminRoutes(r)
 	}
 	if s.cfg.AllowOrigin != "" {
 		// Preflight requests for any path.
@@ -194,8 +215,14 @@ func (h HeaderRule) apply(hdr http.Header) {
 
 // Serve serves the API on l until Shutdown; it returns http.ErrServerClosed
 // after a clean shutdown.
-func (s *Server) Serve(l net.Listener) error {
-	srv := &http.Server{Handler: s.handler, ReadHeaderTimeout: 30 * time.Second}
+func (s *Server) Serve(l net.Listener) error { return s.serve(l, s.handler) }
+
+// ServeAdmin serves the /admin endpoints alone on l (admin.listeners)
+// until Shutdown.
+func (s *Server) ServeAdmin(l net.Listener) error { return s.serve(l, s.adminHandler) }
+
+func (s *Server) serve(l net.Listener, h http.Handler) error {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 30 * time.Second}
 	s.mu.Lock()
 	s.servers = append(s.servers, srv)
 	s.mu.Unlock()

@@ -188,7 +188,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) (err error) {
 	restCfg := launch.RESTConfig(wc, restL, levels, levels.Logger("connect.rest"))
 	restCfg.Forwarder = toLeader
 	srv := rest.NewServer(restCfg, h)
-	serveErr, waitServe := launch.Serve(srv, restL.Listeners)
+	serveErr, waitServe := launch.Serve(srv, restL)
 	log.Info("worker started", "url", adv.URL)
 
 	var runErr error

@@ -128,7 +128,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) (err error) {
 	h.Start(w)
 
 	srv := rest.NewServer(launch.RESTConfig(wc, restL, levels, levels.Logger("connect.rest")), h)
-	serveErr, waitServe := launch.Serve(srv, restL.Listeners)
+	serveErr, waitServe := launch.Serve(srv, restL)
 
 	var startErr error
 	for _, req := range requests {

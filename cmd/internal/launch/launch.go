@@ -113,41 +113,66 @@ type REST struct {
 	Advertised config.Advertised
 	// Admin is true when /admin endpoints are served on Listeners.
 	Admin bool
+	// AdminListeners serve the /admin endpoints alone (admin.listeners).
+	AdminListeners []net.Listener
 }
 
 // BindREST binds the listeners of worker.properties (port 0 picks a free
-// port) and computes the advertised URL and worker id.
+// port) and computes the advertised URL and worker id. With
+// admin.listeners set, the /admin endpoints are served on those listeners
+// only (admin.listeners.https.* or the top-level ssl.* for https ones);
+// set to nothing, they are not served at all.
 func BindREST(wc *config.WorkerConfig) (*REST, error) {
-	var tlsCfg *tls.Config
 	out := &REST{Admin: wc.REST.AdminListeners == nil}
-	var bound []net.Addr
-	for _, l := range wc.REST.Listeners {
-		nl, err := net.Listen("tcp", l.Addr())
-		if err != nil {
-			closeAll(out.Listeners)
-			return nil, fmt.Errorf("%s: listeners: cannot listen on %s: %w", wc.File, l, err)
-		}
-		bound = append(bound, nl.Addr())
-		if l.Scheme == "https" {
-			if tlsCfg == nil {
-				tlsCfg, err = restTLS(wc)
-				if err != nil {
-					nl.Close()
-					closeAll(out.Listeners)
-					return nil, err
-				}
-			}
-			nl = tls.NewListener(nl, tlsCfg)
-		}
-		out.Listeners = append(out.Listeners, nl)
+	ls, bound, err := bindListeners(wc, "listeners", wc.REST.Listeners, func() (*tls.Config, error) { return restTLS(wc) })
+	if err != nil {
+		return nil, err
 	}
+	out.Listeners = ls
+	als, _, err := bindListeners(wc, "admin.listeners", wc.REST.AdminListeners, func() (*tls.Config, error) {
+		return serverTLS(wc, newAdminSSL(wc))
+	})
+	if err != nil {
+		closeAll(out.Listeners)
+		return nil, err
+	}
+	out.AdminListeners = als
 	adv, err := wc.REST.Advertise(bound)
 	if err != nil {
 		closeAll(out.Listeners)
+		closeAll(out.AdminListeners)
 		return nil, fmt.Errorf("%s: %w", wc.File, err)
 	}
 	out.Advertised = adv
 	return out, nil
+}
+
+// bindListeners binds the URLs of the key named key; https ones get the
+// TLS config newTLS builds, once.
+func bindListeners(wc *config.WorkerConfig, key string, urls []config.Listener, newTLS func() (*tls.Config, error)) ([]net.Listener, []net.Addr, error) {
+	var tlsCfg *tls.Config
+	var out []net.Listener
+	var bound []net.Addr
+	for _, l := range urls {
+		nl, err := net.Listen("tcp", l.Addr())
+		if err != nil {
+			closeAll(out)
+			return nil, nil, fmt.Errorf("%s: %s: cannot listen on %s: %w", wc.File, key, l, err)
+		}
+		bound = append(bound, nl.Addr())
+		if l.Scheme == "https" {
+			if tlsCfg == nil {
+				if tlsCfg, err = newTLS(); err != nil {
+					nl.Close()
+					closeAll(out)
+					return nil, nil, err
+				}
+			}
+			nl = tls.NewListener(nl, tlsCfg)
+		}
+		out = append(out, nl)
+	}
+	return out, bound, nil
 }
 
 func closeAll(ls []net.Listener) {
@@ -229,16 +254,20 @@ func clusterID(brokers []string, cfg *sarama.Config) (string, error) {
 	return "", errors.Join(errs...)
 }
 
-// Serve runs the REST server on every listener until one fails or the
-// server is shut down; errc gets the first failure (nil after a clean
-// shutdown). The returned function waits for every Serve to return.
-func Serve(srv *rest.Server, ls []net.Listener) (errc <-chan error, wait func()) {
-	ch := make(chan error, len(ls))
+// Serve runs the REST server on every listener (the admin listeners with
+// the /admin endpoints alone) until one fails or the server is shut down;
+// errc gets the first failure (nil after a clean shutdown). The returned function waits for every Serve to return.
+func Serve(srv *rest.Server, r *REST) (errc <-chan error, wait func()) {
+	ls := r.Listeners
+	ch := make(chan error, len(ls)+len(r.AdminListeners))
 	done := make(chan struct{})
-	remaining := len(ls)
-	results := make(chan error, len(ls))
+	remaining := len(ls) + len(r.AdminListeners)
+	results := make(chan error, remaining)
 	for _, l := range ls {
 		go func() { results <- srv.Serve(l) }()
+	}
+	for _, l := range r.AdminListeners {
+		go func() { results <- srv.ServeAdmin(l) }()
 	}
 	go func() {
 		defer close(done)

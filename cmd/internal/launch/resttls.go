@@ -31,6 +31,16 @@ func newRESTSSL(wc *config.WorkerConfig) restSSL {
 	return restSSL{file: wc.File, props: wc.Originals()}
 }
 
+// newAdminSSL is the SSL settings of the https admin.listeners: the
+// admin.listeners.https.* keys, or the top-level ssl.* ones when none is
+// given (not listeners.https.*), as Java reads them.
+func newAdminSSL(wc *config.WorkerConfig) restSSL {
+	if len(wc.REST.AdminHTTPS) > 0 {
+		return restSSL{file: wc.File, prefix: "admin.listeners.https.", props: wc.REST.AdminHTTPS}
+	}
+	return restSSL{file: wc.File, props: wc.Originals()}
+}
+
 // get returns the value of key, trimmed as Java trims config values
 // (passwords included); an empty value counts as unset.
 func (s restSSL) get(key string) (string, bool) {
@@ -177,7 +187,11 @@ func (s restSSL) clientAuth(wc *config.WorkerConfig) (tls.ClientAuthType, error)
 // ssl.keystore.certificate.chain) and, when ssl.client.auth asks for client
 // certificates, the trust store that verifies them.
 func restTLS(wc *config.WorkerConfig) (*tls.Config, error) {
-	s := newRESTSSL(wc)
+	return serverTLS(wc, newRESTSSL(wc))
+}
+
+// serverTLS is an https listener's TLS config from the settings s.
+func serverTLS(wc *config.WorkerConfig, s restSSL) (*tls.Config, error) {
 	certs, err := s.keys()
 	if err != nil {
 		return nil, err
