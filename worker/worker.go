@@ -686,6 +686,12 @@ func (w *Worker) buildTask(id storage.TaskID, cc *connectorConfig, taskProps map
 		}
 		task := sc.NewTask()
 		w.checkTaskClass(log, taskProps, sc.TaskClass())
+		if _, set := cc.props[TopicCreationPrefix+"default.partitions"]; set {
+			// KIP-158 is not implemented here: say so rather than let the
+			// broker's defaults pass for the connector's settings.
+			log.Warn("topic.creation.* settings are not applied by this worker: topics the task writes to are created "+
+				"by the broker's auto-creation (auto.create.topics.enable) with its defaults, or must exist")
+		}
 		ps, err := w.producerSettings(id.Connector, id.Task, cc.props)
 		if err != nil {
 			return fail(err)

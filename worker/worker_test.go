@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -628,4 +629,46 @@ func TestRealJSONConverterFailureNamesClass(t *testing.T) {
 		strings.HasSuffix(msg, "serialization error: ") {
 		t.Fatalf("cause %q", msg)
 	}
+}
+
+// A source connector with KIP-158 topic.creation.* settings is told they
+// are not applied (the broker's auto-creation makes its topics), instead
+// of the broker's defaults passing silently for them.
+func TestTopicCreationSettingsAreReportedUnapplied(t *testing.T) {
+	addrs := kafka(t, map[string]int32{"created": 1})
+	in := filepath.Join(t.TempDir(), "in.txt")
+	if err := os.WriteFile(in, []byte("a\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	store := memstore.NewOffsetStore()
+	if err := store.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	var logs lockedBuffer
+	w := newWorker(t, addrs, testRegistry(t, newMemBackend()), store, func(c *worker.Config) {
+		c.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	})
+	ids := w.run(t, "src", map[string]string{"connector.class": "FileStreamSourceConnector", "file": in, "topic": "created",
+		"topic.creation.default.partitions": "3", "topic.creation.default.replication.factor": "1"})
+	w.ev.waitTask(t, ids[0], storage.StateRunning)
+	if !strings.Contains(logs.String(), "topic.creation.* settings are not applied") {
+		t.Fatalf("no warning about topic.creation.*:\n%s", logs.String())
+	}
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
