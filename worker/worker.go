@@ -689,7 +689,7 @@ func (w *Worker) buildTask(id storage.TaskID, cc *connectorConfig, taskProps map
 		if _, set := cc.props[TopicCreationPrefix+"default.partitions"]; set {
 			// KIP-158 is not implemented here: say so rather than let the
 			// broker's defaults pass for the connector's settings.
-			log.Warn("topic.creation.* settings are not applied by this worker: topics the task writes to are created "+
+			log.Warn("topic.creation.* settings are not applied by this worker: topics the task writes to are created " +
 				"by the broker's auto-creation (auto.create.topics.enable) with its defaults, or must exist")
 		}
 		ps, err := w.producerSettings(id.Connector, id.Task, cc.props)
