@@ -3,7 +3,6 @@ package filestore
 import (
 	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -120,60 +119,6 @@ func TestRoundTripManyEntries(t *testing.T) {
 		}
 	}
 }
-
-// Java reads what we write. Skipped when no JDK is installed.
-func TestJavaReadsOurFile(t *testing.T) {
-	java, err := exec.LookPath("java")
-	if err != nil {
-		t.Skip("no java on PATH")
-	}
-	dir := t.TempDir()
-	f := filepath.Join(dir, "go.offsets")
-	s := New(f)
-	if err := s.Start(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Set(t.Context(), []storage.OffsetEntry{
-		{Key: []byte(`["a",{"filename":"x"}]`), Value: []byte(`{"position":1}`)},
-		{Key: []byte(`["b",{"filename":"y"}]`), Value: nil},
-	}); err != nil {
-		t.Fatal(err)
-	}
-	src := filepath.Join(dir, "ReadOffsets.java")
-	if err := os.WriteFile(src, []byte(readOffsetsJava), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(java, src, f).CombinedOutput()
-	if err != nil {
-		t.Fatalf("java: %v\n%s", err, out)
-	}
-	want := "[\"a\",{\"filename\":\"x\"}] => {\"position\":1}\n[\"b\",{\"filename\":\"y\"}] => null\nsize=2\n"
-	if string(out) != want {
-		t.Fatalf("java read\n%s\nwant\n%s", out, want)
-	}
-}
-
-const readOffsetsJava = `
-import java.io.*;
-import java.nio.charset.StandardCharsets;
-import java.util.*;
-
-public class ReadOffsets {
-    public static void main(String[] a) throws Exception {
-        try (ObjectInputStream in = new ObjectInputStream(new FileInputStream(a[0]))) {
-            HashMap<?, ?> m = (HashMap<?, ?>) in.readObject();
-            List<String> lines = new ArrayList<>();
-            for (Map.Entry<?, ?> e : m.entrySet()) {
-                byte[] v = (byte[]) e.getValue();
-                lines.add(new String((byte[]) e.getKey(), StandardCharsets.UTF_8) + " => " + (v == null ? "null" : new String(v, StandardCharsets.UTF_8)));
-            }
-            Collections.sort(lines);
-            for (String l : lines) System.out.println(l);
-            System.out.println("size=" + m.size());
-        }
-    }
-}
-`
 
 func TestBadFiles(t *testing.T) {
 	good, err := os.ReadFile(filepath.Join("testdata", "java-one.ser"))
