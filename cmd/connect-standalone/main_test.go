@@ -148,7 +148,13 @@ func (r *fileRun) checkAll(exact bool) {
 		}
 	}
 	if missing > 0 {
-		r.t.Fatalf("%d of %d lines missing (%d lines in output)", missing, totalLines, n)
+		var odd []string // lines that are not input lines: torn or glued
+		for l := range counts {
+			if len(l) != len("line-000000") || !strings.HasPrefix(l, "line-") {
+				odd = append(odd, l)
+			}
+		}
+		r.t.Fatalf("%d of %d lines missing (%d lines in output; lines that are no input line: %q)", missing, totalLines, n, odd)
 	}
 	if exact && (dup > 0 || n != totalLines) {
 		r.t.Fatalf("%d duplicated lines (%d lines in output), want exactly once", dup, n)

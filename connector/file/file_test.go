@@ -72,6 +72,51 @@ func TestSinkAppendsAndFormatsValues(t *testing.T) {
 	}
 }
 
+// A file left ending in the middle of a line (a worker killed while
+// writing) gets a new line before the records replayed after the restart,
+// so the first of them is not glued onto the torn one; a complete file,
+// an empty one and a new one get nothing added.
+func TestSinkStartsAfterATornLine(t *testing.T) {
+	for _, c := range []struct{ before, want string }{
+		{"line-1\nline-2\nlin", "line-1\nline-2\nlin\nline-2\n"},
+		{"line-1\n", "line-1\nline-2\n"},
+		{"", "line-2\n"},
+	} {
+		path := filepath.Join(t.TempDir(), "out.txt")
+		if err := os.WriteFile(path, []byte(c.before), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		task := NewSinkTask()
+		if err := task.Start(connectortest.NewSinkTaskContext(nil), map[string]string{FileConfig: path}); err != nil {
+			t.Fatal(err)
+		}
+		if err := task.Put(t.Context(), connectortest.SinkRecords("t", 0, 0, "line-2")); err != nil {
+			t.Fatal(err)
+		}
+		if err := task.Stop(); err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != c.want {
+			t.Errorf("after %q: file holds %q, want %q", c.before, got, c.want)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "new.txt")
+	task := NewSinkTask()
+	if err := task.Start(connectortest.NewSinkTaskContext(nil), map[string]string{FileConfig: path}); err != nil {
+		t.Fatal(err)
+	}
+	if err := task.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(path); len(got) != 0 {
+		t.Errorf("a new file holds %q", got)
+	}
+}
+
 func TestSinkStartFailsOnUncreatableFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "no-such-dir", "out.txt")
 	err := NewSinkTask().Start(connectortest.NewSinkTaskContext(nil), map[string]string{FileConfig: path})

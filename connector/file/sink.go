@@ -99,8 +99,40 @@ func (t *SinkTask) Start(ctx connector.SinkTaskContext, config map[string]string
 		}
 		t.file = f
 		w = f
+		if err := t.endTornLine(); err != nil {
+			f.Close()
+			return err
+		}
 	}
 	t.out = bufio.NewWriterSize(w, 64<<10)
+	return nil
+}
+
+// endTornLine starts a new line when the file ends in the middle of one:
+// a worker killed while writing (the buffer is written in 64 KiB pieces)
+// leaves part of a line, and the records replayed after the restart must
+// not be glued onto it, or the first of them would be lost in it.
+func (t *SinkTask) endTornLine() error {
+	r, err := os.Open(t.filename)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", t.filename, err)
+	}
+	defer r.Close()
+	st, err := r.Stat()
+	if err != nil || st.Size() == 0 {
+		return err
+	}
+	last := make([]byte, 1)
+	if _, err := r.ReadAt(last, st.Size()-1); err != nil {
+		return fmt.Errorf("read %s: %w", t.filename, err)
+	}
+	if last[0] == '\n' {
+		return nil
+	}
+	t.log.Warn("the file ends in the middle of a line (a crash while writing?); starting a new line", "file", t.filename)
+	if _, err := t.file.Write([]byte{'\n'}); err != nil {
+		return fmt.Errorf("write %s: %w", t.filename, err)
+	}
 	return nil
 }
 
