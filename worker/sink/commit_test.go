@@ -193,14 +193,6 @@ func TestRevocationCommitIsBounded(t *testing.T) {
 	r2 := start(t, cfg2)
 	// Both members end up with partitions: task 1 answered the revocation
 	// in time and rejoined.
-	owns := func(rt *recordingTask) int {
-		rt.mu.Lock()
-		defer rt.mu.Unlock()
-		if len(rt.opened) == 0 || len(rt.closed) >= len(rt.opened) {
-			return 0
-		}
-		return len(rt.opened[len(rt.opened)-1])
-	}
 	waitFor(t, 20*time.Second, func() error {
 		if n1, n2 := owns(t1.recordingTask), owns(t2); n1 == 0 || n2 == 0 || n1+n2 != parts {
 			return fmt.Errorf("task 1 owns %d partitions, task 2 %d", n1, n2)
@@ -383,14 +375,6 @@ func TestStalledPutGivesWayToRebalance(t *testing.T) {
 	cfg2.TaskID = 1
 	cfg2.Client.ClientID = "connector-consumer-test-1"
 	start(t, cfg2)
-	owns := func(rt *recordingTask) int {
-		rt.mu.Lock()
-		defer rt.mu.Unlock()
-		if len(rt.opened) == 0 || len(rt.closed) >= len(rt.opened) {
-			return 0
-		}
-		return len(rt.opened[len(rt.opened)-1])
-	}
 	waitFor(t, 20*time.Second, func() error {
 		if n1, n2 := owns(t1.recordingTask), owns(t2); n1 == 0 || n2 == 0 || n1+n2 != parts {
 			return fmt.Errorf("task 1 owns %d partitions, task 2 %d", n1, n2)
@@ -403,18 +387,7 @@ func TestStalledPutGivesWayToRebalance(t *testing.T) {
 	// The destination is back: a Put waiting since the rebalance (task 1
 	// kept partitions) goes through, as does everything after it.
 	t1.release()
-	waitFor(t, 30*time.Second, func() error {
-		got := map[string]bool{}
-		for _, v := range append(t1.values(), t2.values()...) {
-			got[v] = true
-		}
-		for _, v := range want {
-			if !got[v] {
-				return fmt.Errorf("%d of %d records delivered; %s is missing", len(got), len(want), v)
-			}
-		}
-		return nil
-	})
+	waitDelivered(t, want, t1.recordingTask, t2)
 }
 
 // A partition paused while a batch waits for redelivery, and kept through
@@ -458,10 +431,29 @@ func TestRedeliveryPauseDoesNotOutliveARebalance(t *testing.T) {
 	cfg2.TaskID = 1
 	cfg2.Client.ClientID = "connector-consumer-test-1"
 	start(t, cfg2)
+	waitDelivered(t, want, t1, t2)
+}
+
+// owns is how many partitions the task holds now: those of its last Open,
+// unless they were closed since.
+func owns(rt *recordingTask) int {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	if len(rt.opened) == 0 || len(rt.closed) >= len(rt.opened) {
+		return 0
+	}
+	return len(rt.opened[len(rt.opened)-1])
+}
+
+// waitDelivered waits until every value of want was put to one of tasks.
+func waitDelivered(t *testing.T, want []string, tasks ...*recordingTask) {
+	t.Helper()
 	waitFor(t, 30*time.Second, func() error {
 		got := map[string]bool{}
-		for _, v := range append(t1.values(), t2.values()...) {
-			got[v] = true
+		for _, rt := range tasks {
+			for _, v := range rt.values() {
+				got[v] = true
+			}
 		}
 		for _, v := range want {
 			if !got[v] {
