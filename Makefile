@@ -2,7 +2,7 @@
 GO ?= go
 BIN := bin
 
-.PHONY: all build test lint quickstart bench clean
+.PHONY: all build test lint quickstart bench image interop clean
 
 all: build
 
@@ -27,6 +27,23 @@ quickstart: build
 # the worker in four configurations; results in docs/benchmarks.{md,json,png}.
 bench: build
 	$(BIN)/bench -worker $(BIN)/connect-standalone -out docs
+
+# The container image (Dockerfile), where docker or podman is installed.
+IMAGE ?= kafka-connect-go/connect:latest
+image:
+	@engine=$$(command -v docker || command -v podman) || { echo "make image: neither docker nor podman is installed"; exit 1; }; \
+	$$engine build -t $(IMAGE) .
+
+# Rolling-migration scenarios against Apache Kafka's own Java worker (not part
+# of make test or CI). JW_OUT names a built ../shared/javaworker; without it,
+# KAFKA_GITDIR (a git dir of apache/kafka) is built into .interop/jw first.
+JW_BUILD ?= $(abspath ../shared/javaworker/build.sh)
+interop: build
+	@if [ -z "$(JW_OUT)" ] && [ -z "$(KAFKA_GITDIR)" ]; then \
+	  echo "make interop: skipped: set JW_OUT (a built javaworker) or KAFKA_GITDIR (a git dir of apache/kafka)"; exit 0; fi; \
+	jw="$(JW_OUT)"; \
+	if [ -z "$$jw" ]; then jw=$(CURDIR)/.interop/jw; [ -x "$$jw/run" ] || $(JW_BUILD) "$(KAFKA_GITDIR)" "$$jw" || exit 1; fi; \
+	JW_OUT=$$jw $(GO) test -count=1 -v -timeout 60m -run 'TestInterop' ./cmd/internal/interop/
 
 clean:
 	rm -rf $(BIN) quickstart-data
