@@ -280,6 +280,8 @@ func (c *WorkerConfig) Close() error {
 // KeyError is one bad key of a worker config. Load and Parse join one per
 // bad key.
 type KeyError struct {
+	// File is where the key came from: the name given to Parse, or the
+	// key's origin given to ParseFrom.
 	File string
 	Key  string
 	// Value is the value given, after config provider resolution; empty
@@ -308,6 +310,17 @@ func (e *KeyError) Unwrap() error { return e.Err }
 // (ISO-8859-1 with \uXXXX escapes, last duplicate wins, no ${} expansion)
 // and parses it for mode; see Parse. Warnings go to logger (nil discards).
 func Load(path string, mode Mode, providers provider.Factory, logger *slog.Logger) (*WorkerConfig, error) {
+	props, err := ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, props, mode, providers, logger)
+}
+
+// ReadFile reads a worker.properties file into a map as Load does, without
+// parsing it, for callers that combine it with properties from elsewhere
+// (see ParseFrom).
+func ReadFile(path string) (map[string]string, error) {
 	l := properties.Loader{Encoding: properties.ISO_8859_1, DisableExpansion: true}
 	p, err := l.LoadFile(path)
 	if err != nil {
@@ -317,7 +330,7 @@ func Load(path string, mode Mode, providers provider.Factory, logger *slog.Logge
 		}
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return Parse(path, p.Map(), mode, providers, logger)
+	return p.Map(), nil
 }
 
 // Parse builds a WorkerConfig from properties; name (usually the file's
@@ -327,6 +340,15 @@ func Load(path string, mode Mode, providers provider.Factory, logger *slog.Logge
 // are reported, each as a *KeyError, joined. Unknown keys and removed ones
 // are logged, one warning each, and do not fail.
 func Parse(name string, props map[string]string, mode Mode, providers provider.Factory, logger *slog.Logger) (*WorkerConfig, error) {
+	return ParseFrom(name, props, nil, mode, providers, logger)
+}
+
+// ParseFrom is Parse for properties gathered from several places (the
+// environment of a container, a file): origins names, per key, where that
+// key came from, such as "environment CONNECT_GROUP_ID", and a bad key's
+// *KeyError carries that in File instead of name. Keys without an origin,
+// and every other message, use name.
+func ParseFrom(name string, props, origins map[string]string, mode Mode, providers provider.Factory, logger *slog.Logger) (*WorkerConfig, error) {
 	if mode != Standalone && mode != Distributed {
 		return nil, fmt.Errorf("%s: unknown worker mode %v", name, mode)
 	}
@@ -353,6 +375,11 @@ func Parse(name string, props map[string]string, mode Mode, providers provider.F
 	def := Definition(mode)
 	if errs := check(name, def, resolved, mapped); len(errs) > 0 {
 		_ = tr.Close() // the config errors are the ones to report
+		for _, e := range errs {
+			if ke, ok := e.(*KeyError); ok && origins[ke.Key] != "" {
+				ke.File = origins[ke.Key]
+			}
+		}
 		return nil, errors.Join(errs...)
 	}
 	values, err := def.Parse(resolved)

@@ -770,3 +770,36 @@ func TestParseRejectsUnknownMode(t *testing.T) {
 		t.Error("mode 7 accepted")
 	}
 }
+
+// Keys gathered from the environment name the variable they came from;
+// the others still name the file.
+func TestParseFromNamesEachKeysOrigin(t *testing.T) {
+	props, err := ReadFile(writeProps(t, minimal))
+	if err != nil {
+		t.Fatal(err)
+	}
+	props["offset.flush.interval.ms"] = "abc"
+	props["task.shutdown.graceful.timeout.ms"] = "soon"
+	origins := map[string]string{"offset.flush.interval.ms": "environment CONNECT_OFFSET_FLUSH_INTERVAL_MS"}
+	_, err = ParseFrom("worker.properties", props, origins, Distributed, nil, nil)
+	if err == nil {
+		t.Fatal("bad values accepted")
+	}
+	for _, want := range []string{
+		`environment CONNECT_OFFSET_FLUSH_INTERVAL_MS: offset.flush.interval.ms="abc": expected a LONG (Invalid value abc for configuration offset.flush.interval.ms: Not a number of type LONG)`,
+		`worker.properties: task.shutdown.graceful.timeout.ms="soon": expected a LONG`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error\n %v\ndoes not say\n %s", err, want)
+		}
+	}
+	delete(props, "task.shutdown.graceful.timeout.ms")
+	props["offset.flush.interval.ms"] = "2500"
+	cfg, err := ParseFrom("environment", props, origins, Distributed, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.OffsetFlushInterval != 2500*time.Millisecond || cfg.File != "environment" {
+		t.Errorf("offset flush interval %v, file %q", cfg.OffsetFlushInterval, cfg.File)
+	}
+}
