@@ -1,0 +1,623 @@
+// Package interop holds the tests that run our connect-distributed next to
+// Apache Kafka's own distributed worker (built from Kafka's sources by
+// /work/shared/javaworker, found through JW_OUT) in one Connect group on one
+// in-process broker: mixed groups, rolling migrations both ways and leader
+// changes. They run only under `make interop`; without JW_OUT they skip.
+// (The tests live under cmd/ because proctest is internal to it.)
+package interop
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/IBM/sarama"
+	"github.com/twmb/franz-go/pkg/kfake"
+
+	"github.com/kafka-connect-go/connect/cmd/internal/proctest"
+)
+
+// The group timings of every scenario: short enough for a test, long
+// enough for a JVM sharing two cores with the broker and three workers.
+const (
+	sessionTimeout = 6 * time.Second
+	maxDelay       = 5 * time.Second
+)
+
+type kind string
+
+const (
+	javaKind kind = "java"
+	goKind   kind = "go"
+)
+
+// env is one broker and the workers of one Connect group on it.
+type env struct {
+	t       *testing.T
+	jw      string // the javaworker build (JW_OUT)
+	goBin   string
+	broker  *kfake.Cluster
+	dir     string
+	workers []*worker
+	started time.Time
+}
+
+// worker is one worker process of either kind.
+type worker struct {
+	kind kind
+	name string // java-1, go-2: for the figures and logs
+	url  string // http://127.0.0.1:port
+	id   string // its worker_id, 127.0.0.1:port
+	proc *proctest.Process
+}
+
+// needJava skips the test unless JW_OUT names a built javaworker.
+func needJava(t *testing.T) string {
+	t.Helper()
+	jw := os.Getenv("JW_OUT")
+	if jw == "" {
+		t.Skip("interop: JW_OUT is not set; run `make interop JW_OUT=<javaworker build>` or `make interop KAFKA_GITDIR=<apache/kafka git dir>`")
+	}
+	if _, err := os.Stat(filepath.Join(jw, "run")); err != nil {
+		t.Fatalf("interop: JW_OUT=%s has no run script: %v", jw, err)
+	}
+	return jw
+}
+
+func newEnv(t *testing.T, opts ...kfake.Opt) *env {
+	t.Helper()
+	jw := needJava(t)
+	// The JVM is given little memory: two of them share the machine with
+	// the broker and our workers.
+	t.Setenv("KAFKA_HEAP_OPTS", "-Xms64M -Xmx384M")
+	return &env{t: t, jw: jw, goBin: proctest.Binary(t, "connect-distributed"), broker: proctest.Broker(t, opts...),
+		dir: t.TempDir(), started: time.Now()}
+}
+
+// seedLines is examples/worker.properties (the seed's worker.properties).
+func seedLines(t *testing.T) string {
+	t.Helper()
+	_, file, _, _ := runtime.Caller(0)
+	b, err := os.ReadFile(filepath.Join(filepath.Dir(file), "..", "..", "..", "examples", "worker.properties"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// properties is the seed's worker.properties for a worker of kind k on
+// port: the broker address and REST ports are filled in, and the group
+// timings are shortened. Kafka 4.0 dropped rest.port and rest.host.name,
+// so the Java worker is given listeners= as well (ours reads either).
+func (e *env) properties(k kind, port int) string {
+	s := seedLines(e.t)
+	for _, r := range []struct{ re, with string }{
+		{`(?m)^bootstrap\.servers=.*$`, "bootstrap.servers=" + strings.Join(e.broker.ListenAddrs(), ",")},
+		{`(?m)^rest\.port=.*$`, fmt.Sprintf("rest.port=%d", port)},
+		{`(?m)^rest\.host\.name=.*$`, "rest.host.name=127.0.0.1"},
+		{`(?m)^rest\.advertised\.port=.*$`, fmt.Sprintf("rest.advertised.port=%d", port)},
+		{`(?m)^rest\.advertised\.host\.name=.*$`, "rest.advertised.host.name=127.0.0.1"},
+	} {
+		re := regexp.MustCompile(r.re)
+		if !re.MatchString(s) {
+			e.t.Fatalf("examples/worker.properties has no line matching %s", r.re)
+		}
+		s = re.ReplaceAllString(s, r.with)
+	}
+	s += fmt.Sprintf(`
+# interop test timings
+session.timeout.ms=%d
+heartbeat.interval.ms=1000
+scheduled.rebalance.max.delay.ms=%d
+rebalance.timeout.ms=20000
+task.shutdown.graceful.timeout.ms=5000
+consumer.session.timeout.ms=6000
+consumer.heartbeat.interval.ms=1000
+consumer.max.poll.interval.ms=20000
+`, sessionTimeout.Milliseconds(), maxDelay.Milliseconds())
+	if k == javaKind {
+		s += fmt.Sprintf("listeners=http://127.0.0.1:%d\n", port)
+	}
+	return s
+}
+
+// start starts a worker of kind k and waits until it answers REST calls
+// and has joined the group.
+func (e *env) start(k kind) *worker {
+	e.t.Helper()
+	n := 1
+	for _, w := range e.workers {
+		if w.kind == k {
+			n++
+		}
+	}
+	port := proctest.FreePort(e.t)
+	w := &worker{kind: k, name: fmt.Sprintf("%s-%d", k, n), url: fmt.Sprintf("http://127.0.0.1:%d", port), id: fmt.Sprintf("127.0.0.1:%d", port)}
+	path := proctest.WriteFile(e.t, e.dir, w.name+".properties", e.properties(k, port))
+	if k == javaKind {
+		w.proc = proctest.Start(e.t, filepath.Join(e.jw, "run"), path)
+	} else {
+		w.proc = proctest.Start(e.t, e.goBin, path)
+	}
+	e.workers = append(e.workers, w)
+	start := time.Now()
+	proctest.WaitFor(e.t, 120*time.Second, func() error {
+		if w.proc.Exited() {
+			e.t.Fatalf("worker %s exited:\n%s", w.name, w.proc.Output())
+		}
+		var names []string
+		if err := proctest.GetJSON(w.url+"/connectors", &names); err != nil {
+			return err
+		}
+		if _, ok := w.lastJoin(); !ok {
+			return fmt.Errorf("%s has not joined the group", w.name)
+		}
+		return nil
+	})
+	e.logf("%s started (%s, worker_id %s) and joined in %v", w.name, k, w.id, time.Since(start).Round(time.Millisecond))
+	return w
+}
+
+func (e *env) logf(format string, args ...any) {
+	e.t.Helper()
+	e.t.Logf("[%6.1fs] "+format, append([]any{time.Since(e.started).Seconds()}, args...)...)
+}
+
+var (
+	javaJoin = regexp.MustCompile(`Joined group at generation (\d+) .*leaderUrl='([^']*)'`)
+	goJoin   = regexp.MustCompile(`msg="joined the group".* generation=(\d+) .*leader_url=(\S+)`)
+)
+
+// join is what a worker's log says of its last rebalance.
+type join struct {
+	generation string
+	leaderURL  string
+}
+
+// lastJoin reads the worker's last completed rebalance from its log: the
+// leader's URL travels in every assignment, and both kinds log it.
+func (w *worker) lastJoin() (join, bool) {
+	re := goJoin
+	if w.kind == javaKind {
+		re = javaJoin
+	}
+	m := re.FindAllStringSubmatch(w.proc.Output(), -1)
+	if len(m) == 0 {
+		return join{}, false
+	}
+	last := m[len(m)-1]
+	return join{generation: last[1], leaderURL: strings.TrimSuffix(strings.Trim(last[2], `"`), "/")}, true
+}
+
+// live returns the workers still running.
+func (e *env) live() []*worker {
+	var out []*worker
+	for _, w := range e.workers {
+		if !w.proc.Exited() {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// leader returns the worker every live worker names as leader in its last
+// rebalance, or an error while they disagree.
+func (e *env) leader() (*worker, error) {
+	urls := map[string]bool{}
+	for _, w := range e.live() {
+		j, ok := w.lastJoin()
+		if !ok {
+			return nil, fmt.Errorf("%s has not joined", w.name)
+		}
+		urls[j.leaderURL] = true
+	}
+	if len(urls) != 1 {
+		return nil, fmt.Errorf("live workers name leaders %v", urls)
+	}
+	for _, w := range e.live() {
+		if urls[w.url] {
+			return w, nil
+		}
+	}
+	return nil, fmt.Errorf("leader %v is not a live worker", urls)
+}
+
+// byID returns the worker with the worker_id id.
+func (e *env) byID(id string) *worker {
+	for _, w := range e.workers {
+		if w.id == id {
+			return w
+		}
+	}
+	return nil
+}
+
+// create posts a connector through w and expects 201 Created.
+func (e *env) create(w *worker, name string, config map[string]string) {
+	e.t.Helper()
+	body, err := json.Marshal(map[string]any{"name": name, "config": config})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	// A rebalance in progress answers 409; the user retries.
+	proctest.WaitFor(e.t, 60*time.Second, func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		code, b, err := proctest.HTTP(ctx, http.MethodPost, w.url+"/connectors", string(body))
+		if err != nil {
+			return err
+		}
+		if code == http.StatusConflict {
+			return fmt.Errorf("409 %s", b)
+		}
+		if code != http.StatusCreated {
+			e.t.Fatalf("POST %s/connectors %s: %d %s", w.url, name, code, b)
+		}
+		return nil
+	})
+	e.logf("created %s through %s", name, w.name)
+}
+
+// placement is a connector's status reduced to what every worker must
+// agree on.
+type placement struct {
+	Connector string   `json:"connector"` // state@worker
+	Tasks     []string `json:"tasks"`     // id:state@worker
+}
+
+func status(w *worker, name string) (proctest.Status, error) {
+	var st proctest.Status
+	err := proctest.GetJSON(w.url+"/connectors/"+name+"/status", &st)
+	return st, err
+}
+
+func placementOf(st proctest.Status) placement {
+	p := placement{Connector: st.Connector.State + "@" + st.Connector.WorkerID}
+	for _, tk := range st.Tasks {
+		p.Tasks = append(p.Tasks, fmt.Sprintf("%d:%s@%s", tk.ID, tk.State, tk.WorkerID))
+	}
+	sort.Strings(p.Tasks)
+	return p
+}
+
+// running is nil when every live worker answers that connector name and
+// its n tasks are RUNNING, all on live workers, and all answer the same.
+func (e *env) running(name string, n int) error {
+	var first *placement
+	for _, w := range e.live() {
+		st, err := status(w, name)
+		if err != nil {
+			return fmt.Errorf("%s: %w", w.name, err)
+		}
+		if err := st.Running(n); err != nil {
+			return fmt.Errorf("%s says %s: %w", w.name, name, err)
+		}
+		ids := []string{st.Connector.WorkerID}
+		for _, tk := range st.Tasks {
+			ids = append(ids, tk.WorkerID)
+		}
+		for _, id := range ids {
+			if o := e.byID(id); o == nil || o.proc.Exited() {
+				return fmt.Errorf("%s says %s runs on %s, not a live worker", w.name, name, id)
+			}
+		}
+		p := placementOf(st)
+		if first == nil {
+			first = &p
+		} else if !samePlacement(*first, p) {
+			return fmt.Errorf("%s: workers disagree: %v and %v", name, *first, p)
+		}
+	}
+	return nil
+}
+
+func samePlacement(a, b placement) bool {
+	return a.Connector == b.Connector && slices.Equal(a.Tasks, b.Tasks)
+}
+
+// waitRunning waits until every connector in want (name -> tasks) runs.
+func (e *env) waitRunning(timeout time.Duration, want map[string]int) {
+	e.t.Helper()
+	proctest.WaitFor(e.t, timeout, func() error {
+		for name, n := range want {
+			if err := e.running(name, n); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// owners counts connectors and tasks per worker name, as w reports them.
+func (e *env) owners(w *worker, names ...string) map[string]int {
+	e.t.Helper()
+	out := map[string]int{}
+	for _, name := range names {
+		st, err := status(w, name)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		out[e.nameOf(st.Connector.WorkerID)]++
+		for _, tk := range st.Tasks {
+			out[e.nameOf(tk.WorkerID)]++
+		}
+	}
+	return out
+}
+
+func (e *env) nameOf(id string) string {
+	if w := e.byID(id); w != nil {
+		return w.name
+	}
+	return id
+}
+
+// stop sends sig to w and waits for it to exit.
+func (e *env) stop(w *worker, sig syscall.Signal) {
+	e.t.Helper()
+	w.proc.Signal(sig)
+	err := w.proc.Wait(60 * time.Second)
+	e.logf("%s stopped with %v (exit: %v)", w.name, sig, err)
+}
+
+// javaWarnings returns the WARN and ERROR lines of a Java worker's log
+// except those matched by ignore.
+func javaWarnings(w *worker, ignore []*regexp.Regexp) []string {
+	var out []string
+	for _, l := range strings.Split(w.proc.Output(), "\n") {
+		if !strings.Contains(l, "] WARN ") && !strings.Contains(l, "] ERROR ") {
+			continue
+		}
+		skip := false
+		for _, re := range ignore {
+			if re.MatchString(l) {
+				skip = true
+				break
+			}
+		}
+		if !skip {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// fileSource appends numbered lines to a file, each in one write, until
+// stopped: the input of a FileStreamSource.
+type fileSource struct {
+	mu      sync.Mutex
+	written []string
+	stop    chan struct{}
+	done    chan error
+}
+
+func startFileSource(t *testing.T, path, prefix string, every time.Duration) *fileSource {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &fileSource{stop: make(chan struct{}), done: make(chan error, 1)}
+	go func() {
+		defer f.Close()
+		tick := time.NewTicker(every)
+		defer tick.Stop()
+		for i := 1; ; i++ {
+			select {
+			case <-s.stop:
+				s.done <- nil
+				return
+			case <-tick.C:
+			}
+			v := fmt.Sprintf("%s-%06d", prefix, i)
+			if _, err := f.WriteString(v + "\n"); err != nil {
+				s.done <- fmt.Errorf("append %s to %s: %w", v, path, err)
+				return
+			}
+			s.mu.Lock()
+			s.written = append(s.written, v)
+			s.mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() { s.halt(t) })
+	return s
+}
+
+func (s *fileSource) halt(t *testing.T) {
+	select {
+	case <-s.stop:
+		return
+	default:
+	}
+	close(s.stop)
+	if err := <-s.done; err != nil {
+		t.Error(err)
+	}
+}
+
+func (s *fileSource) values() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.written...)
+}
+
+// producer writes numbered JSON strings to a topic with sarama until
+// stopped and remembers what the broker acknowledged.
+type producer struct {
+	mu    sync.Mutex
+	acked []string
+	stop  chan struct{}
+	done  chan error
+}
+
+func startProducer(t *testing.T, brokers []string, topic, prefix string, every time.Duration) *producer {
+	t.Helper()
+	cfg := sarama.NewConfig()
+	cfg.Version = sarama.V3_6_0_0
+	cfg.Producer.RequiredAcks = sarama.WaitForAll
+	cfg.Producer.Return.Successes = true
+	sp, err := sarama.NewSyncProducer(brokers, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &producer{stop: make(chan struct{}), done: make(chan error, 1)}
+	go func() {
+		defer sp.Close()
+		tick := time.NewTicker(every)
+		defer tick.Stop()
+		for i := 1; ; i++ {
+			select {
+			case <-p.stop:
+				p.done <- nil
+				return
+			case <-tick.C:
+			}
+			v := fmt.Sprintf("%s-%06d", prefix, i)
+			// A JSON string: the seed's converters are schemaless JSON.
+			if _, _, err := sp.SendMessage(&sarama.ProducerMessage{Topic: topic, Value: sarama.StringEncoder(`"` + v + `"`)}); err != nil {
+				p.done <- fmt.Errorf("produce %s to %s: %w", v, topic, err)
+				return
+			}
+			p.mu.Lock()
+			p.acked = append(p.acked, v)
+			p.mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() { p.halt(t) })
+	return p
+}
+
+func (p *producer) halt(t *testing.T) {
+	select {
+	case <-p.stop:
+		return
+	default:
+	}
+	close(p.stop)
+	if err := <-p.done; err != nil {
+		t.Error(err)
+	}
+}
+
+func (p *producer) values() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.acked...)
+}
+
+// tally compares the values sent with the lines of a sink file.
+type tally struct {
+	sent, lines, missing, duplicates int
+	firstMissing                     []string
+}
+
+func tallyFile(t *testing.T, values []string, path string) tally {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	return tallyLines(values, strings.Split(string(b), "\n"))
+}
+
+func tallyLines(values, lines []string) tally {
+	seen := map[string]int{}
+	var tl tally
+	for _, l := range lines {
+		if l != "" {
+			seen[l]++
+			tl.lines++
+		}
+	}
+	tl.sent = len(values)
+	for _, v := range values {
+		switch n := seen[v]; {
+		case n == 0:
+			tl.missing++
+			if len(tl.firstMissing) < 5 {
+				tl.firstMissing = append(tl.firstMissing, v)
+			}
+		case n > 1:
+			tl.duplicates += n - 1
+		}
+	}
+	return tl
+}
+
+// topicValues reads every record value of topic from the start.
+func topicValues(t *testing.T, brokers []string, topic string) []string {
+	t.Helper()
+	cfg := sarama.NewConfig()
+	cfg.Version = sarama.V3_6_0_0
+	client, err := sarama.NewClient(brokers, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	parts, err := client.Partitions(topic)
+	if err != nil {
+		t.Fatalf("partitions of %s: %v", topic, err)
+	}
+	consumer, err := sarama.NewConsumerFromClient(client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer consumer.Close()
+	var out []string
+	for _, p := range parts {
+		end, err := client.GetOffset(topic, p, sarama.OffsetNewest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if end == 0 {
+			continue
+		}
+		pc, err := consumer.ConsumePartition(topic, p, sarama.OffsetOldest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		timeout := time.After(30 * time.Second)
+		for done := false; !done; {
+			select {
+			case m := <-pc.Messages():
+				var s string
+				if err := json.Unmarshal(m.Value, &s); err != nil {
+					s = string(m.Value)
+				}
+				out = append(out, s)
+				done = m.Offset+1 >= end
+			case <-timeout:
+				t.Fatalf("reading %s/%d: timed out before offset %d", topic, p, end)
+			}
+		}
+		pc.Close()
+	}
+	return out
+}
+
+// javaIgnored are the Java worker's WARN lines that are not about reading
+// what our workers wrote; each is explained where it is matched.
+var javaIgnored = []*regexp.Regexp{
+	// The javaworker build finds plugins through ServiceLoader manifests
+	// only (its PATCH 4); nothing to do with what we write.
+	regexp.MustCompile(`consider reconfiguring plugin\.discovery=service_load`),
+	// The seed's internal.*.converter keys, removed in Kafka 3.0: Java
+	// warns about the worker.properties file, as ours does.
+	regexp.MustCompile(`configured with one or more internal converter properties`),
+	// A rebalance's assignment names a config offset the worker has not
+	// read yet: the Java herder logs this at WARN in every all-Java group
+	// too whenever another worker wrote the config topic just before.
+	regexp.MustCompile(`Catching up to assignment's config offset`),
+}
