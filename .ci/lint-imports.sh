@@ -13,15 +13,16 @@ rules=$(cat <<'RULES'
 cmd/*                        *
 examples/*                   *
 rest                         worker/herder connector/configdef connector/plugin
-worker/standalone            worker worker/herder worker/config storage connector connector/plugin connector/configdef connector/data
-worker/distributed           worker worker/herder worker/config worker/group storage connector connector/plugin connector/configdef connector/data
+worker/standalone            worker worker/metrics worker/herder worker/config storage connector connector/plugin connector/configdef connector/data
+worker/distributed           worker worker/metrics worker/herder worker/config worker/group storage connector connector/plugin connector/configdef connector/data
 worker/herder                connector/configdef connector/plugin storage
-worker/sink                  worker/tolerance connector connector/data connector/configdef
-worker/source                worker/tolerance storage connector connector/data connector/configdef
+worker/metrics               connector
+worker/sink                  worker/tolerance worker/metrics connector connector/data connector/configdef
+worker/source                worker/tolerance worker/metrics storage connector connector/data connector/configdef
 worker/tolerance             connector connector/data connector/configdef
 worker/group                 -
 worker/config                connector connector/configdef connector/provider
-worker                       connector/tlsstore connector/provider worker/herder worker/config worker/sink worker/source worker/tolerance storage connector connector/plugin connector/data connector/configdef
+worker                       worker/metrics connector/tlsstore connector/provider worker/herder worker/config worker/sink worker/source worker/tolerance storage connector connector/plugin connector/data connector/configdef
 storage                      -
 storage/kafkalog             -
 storage/kafkastore           storage storage/kafkalog connector/converter connector/data
