@@ -7,6 +7,7 @@ import (
 
 	"github.com/kafka-connect-go/connect/connector/plugin"
 	"github.com/kafka-connect-go/connect/storage"
+	"github.com/kafka-connect-go/connect/worker/metrics"
 )
 
 // Config is what a Worker needs. The cmd layer fills it from the typed
@@ -54,6 +55,9 @@ type Config struct {
 	Offsets storage.OffsetStore
 	// Events receives every state change; required.
 	Events Events
+	// Metrics receives the worker's, connectors' and tasks' metrics; nil
+	// records none.
+	Metrics *metrics.Metrics
 }
 
 // DefaultHeaderConverter is header.converter's default.
@@ -85,6 +89,9 @@ func (c *Config) setDefaults() error {
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Metrics != nil {
+		c.Events = metricEvents{Events: c.Events, m: c.Metrics}
 	}
 	return nil
 }

@@ -29,6 +29,7 @@ import (
 	"github.com/kafka-connect-go/connect/connector/plugin"
 	"github.com/kafka-connect-go/connect/connector/provider"
 	"github.com/kafka-connect-go/connect/storage"
+	"github.com/kafka-connect-go/connect/worker/metrics"
 	"github.com/kafka-connect-go/connect/worker/sink"
 	"github.com/kafka-connect-go/connect/worker/source"
 	"github.com/kafka-connect-go/connect/worker/tolerance"
@@ -221,6 +222,7 @@ func (w *Worker) StartConnector(ctx context.Context, name string, config map[str
 
 	fail := func(err error) error {
 		err = fmt.Errorf("connector %q: %w", name, err)
+		w.cfg.Metrics.ConnectorStartup(false)
 		w.cfg.Events.ConnectorStateChanged(name, storage.StateFailed, traced(err))
 		return err
 	}
@@ -261,6 +263,12 @@ func (w *Worker) StartConnector(ctx context.Context, name string, config map[str
 		return fmt.Errorf("connector %q: %w", name, ErrAlreadyRunning)
 	}
 	w.connectors[name] = r
+	kind := "source"
+	if cc.plugin.Kind == plugin.Sink {
+		kind = "sink"
+	}
+	w.cfg.Metrics.AddConnector(name, cc.plugin.Class, kind, cc.plugin.Version)
+	w.cfg.Metrics.ConnectorStartup(true)
 	w.wg.Go(func() { r.run(target) })
 	return nil
 }
@@ -270,6 +278,7 @@ func (r *connectorRunner) run(initial storage.TargetState) {
 		r.w.mu.Lock()
 		if r.w.connectors[r.name] == r {
 			delete(r.w.connectors, r.name)
+			r.w.cfg.Metrics.RemoveConnector(r.name)
 		}
 		r.w.mu.Unlock()
 		close(r.done)
@@ -529,6 +538,7 @@ func (w *Worker) StartTask(ctx context.Context, id storage.TaskID, connectorConf
 
 	fail := func(err error) error {
 		err = fmt.Errorf("connector %q task %d: %w", id.Connector, id.Task, err)
+		w.cfg.Metrics.TaskStartup(false)
 		w.log.Error("task failed to start", "connector", id.Connector, "task", id.Task, "error", err)
 		w.cfg.Events.TaskStateChanged(id, storage.StateFailed, traced(err))
 		return err
@@ -548,8 +558,10 @@ func (w *Worker) StartTask(ctx context.Context, id storage.TaskID, connectorConf
 	if cc.tasksMaxEnforce && id.Task >= cc.tasksMax {
 		return fail(fmt.Errorf("task number %d is not below %s=%d (set %s=false to allow it)", id.Task, TasksMaxConfig, cc.tasksMax, TasksMaxEnforceConfig))
 	}
-	loop, cleanup, err := w.buildTask(id, cc, taskProps, target)
+	tm := w.cfg.Metrics.AddTask(id.Connector, id.Task, cc.plugin.Kind == plugin.Sink)
+	loop, cleanup, err := w.buildTask(id, cc, taskProps, target, tm)
 	if err != nil {
+		w.cfg.Metrics.RemoveTask(id.Connector, id.Task, tm)
 		return fail(err)
 	}
 	tctx, cancel := context.WithCancel(context.Background())
@@ -559,12 +571,14 @@ func (w *Worker) StartTask(ctx context.Context, id storage.TaskID, connectorConf
 	if w.stopped || w.tasks[id] != nil {
 		cancel()
 		cleanup()
+		w.cfg.Metrics.RemoveTask(id.Connector, id.Task, tm)
 		if w.stopped {
 			return ErrStopped
 		}
 		return fmt.Errorf("task %s: %w", id, ErrAlreadyRunning)
 	}
 	w.tasks[id] = r
+	w.cfg.Metrics.TaskStartup(true)
 	w.wg.Go(func() {
 		defer close(r.done)
 		defer cancel()
@@ -584,13 +598,16 @@ func (w *Worker) StartTask(ctx context.Context, id storage.TaskID, connectorConf
 		}
 		log.Info("task stopped")
 		w.cfg.Events.TaskStateChanged(id, storage.StateUnassigned, nil)
+		// A failed task keeps its metrics until the herder stops it, as
+		// in Java; a stopped one is gone.
+		w.cfg.Metrics.RemoveTask(id.Connector, id.Task, tm)
 	})
 	return nil
 }
 
 // buildTask makes a task's loop and returns it with a cleanup releasing
 // converters and transformations once the loop ended.
-func (w *Worker) buildTask(id storage.TaskID, cc *connectorConfig, taskProps map[string]string, target storage.TargetState) (taskLoop, func(), error) {
+func (w *Worker) buildTask(id storage.TaskID, cc *connectorConfig, taskProps map[string]string, target storage.TargetState, tm *metrics.Task) (taskLoop, func(), error) {
 	log := w.log.With("connector", id.Connector, "task", id.Task)
 	conv, err := w.buildConverters(cc)
 	if err != nil {
@@ -647,6 +664,7 @@ func (w *Worker) buildTask(id storage.TaskID, cc *connectorConfig, taskProps map
 		}
 		task := sc.NewTask()
 		w.checkTaskClass(log, taskProps, sc.TaskClass())
+		taskMetrics(tm, op, task)
 		cs, err := w.consumerSettings(id.Connector, id.Task, cc.props)
 		if err != nil {
 			return fail(err)
@@ -670,7 +688,7 @@ func (w *Worker) buildTask(id storage.TaskID, cc *connectorConfig, taskProps map
 			ErrantRecordReporting: cc.logErrors || cc.dlqTopic != "",
 			CommitInterval:        w.cfg.OffsetFlushInterval, CommitTimeout: w.cfg.OffsetFlushTimeout,
 			MaxPollRecords: cs.maxPollRecords,
-			StartPaused:    paused, Listener: listener, TopicUsed: topicUsed, Logger: log,
+			StartPaused:    paused, Listener: listener, TopicUsed: topicUsed, Logger: log, Metrics: tm,
 		})
 		if err != nil {
 			return fail(err)
@@ -686,6 +704,7 @@ func (w *Worker) buildTask(id storage.TaskID, cc *connectorConfig, taskProps map
 		}
 		task := sc.NewTask()
 		w.checkTaskClass(log, taskProps, sc.TaskClass())
+		taskMetrics(tm, op, task)
 		if _, set := cc.props[TopicCreationPrefix+"default.partitions"]; set {
 			// KIP-158 is not implemented here: say so rather than let the
 			// broker's defaults pass for the connector's settings.
@@ -707,7 +726,7 @@ func (w *Worker) buildTask(id storage.TaskID, cc *connectorConfig, taskProps map
 			KeyConverterClass: conv.keyClass, ValueConverterClass: conv.valueClass, HeaderConverterClass: conv.headerClass,
 			Transforms: tr, Tolerance: op, Offsets: w.cfg.Offsets,
 			CommitInterval: w.cfg.OffsetFlushInterval, CommitTimeout: w.cfg.OffsetFlushTimeout,
-			StartPaused: paused, Listener: listener, TopicUsed: topicUsed, Logger: log,
+			StartPaused: paused, Listener: listener, TopicUsed: topicUsed, Logger: log, Metrics: tm,
 		})
 		if err != nil {
 			return fail(err)
@@ -758,6 +777,9 @@ func (w *Worker) StopTasks(ctx context.Context, ids ...storage.TaskID) error {
 	for _, id := range ids {
 		if r, ok := w.tasks[id]; ok {
 			runners = append(runners, r)
+		} else {
+			// A failed task's metrics stay until it is stopped.
+			w.cfg.Metrics.RemoveTask(id.Connector, id.Task, nil)
 		}
 	}
 	w.mu.Unlock()

@@ -18,6 +18,7 @@ import (
 	"github.com/kafka-connect-go/connect/storage"
 	"github.com/kafka-connect-go/connect/worker"
 	"github.com/kafka-connect-go/connect/worker/group"
+	"github.com/kafka-connect-go/connect/worker/metrics"
 )
 
 // Runtime is what the herder needs of the Worker (*worker.Worker); see the
@@ -61,6 +62,9 @@ type Config struct {
 	// Member is this worker's group membership; Start connects it and Stop
 	// leaves the group.
 	Member *group.Member
+	// Rebalance records the group's rebalances (connect-worker-rebalance-metrics);
+	// nil records nothing.
+	Rebalance *metrics.Rebalance
 
 	// WorkerSyncTimeout is worker.sync.timeout.ms (3 s): how long to read
 	// the config topic to the end after a rebalance before giving up.

@@ -24,6 +24,9 @@ import (
 // the event it reports. A join blocks the loop, as in Java: requests wait.
 func (h *Herder) pollMember() {
 	// A join takes at most about the rebalance timeout; Stop cancels h.ctx.
+	if h.member.RejoinPending() {
+		h.cfg.Rebalance.Started()
+	}
 	ctx, cancel := context.WithTimeout(h.ctx, h.cfg.RebalanceTimeout+h.cfg.WorkerSyncTimeout)
 	ev, err := h.member.Poll(ctx)
 	cancel()
@@ -39,6 +42,7 @@ func (h *Herder) pollMember() {
 	case *group.Assigned:
 		h.onAssigned(e)
 	case *group.RebalanceNeeded:
+		h.cfg.Rebalance.Started()
 		h.log.Info("group rebalance starting", "reason", e.Reason)
 	}
 }
@@ -69,6 +73,7 @@ func (h *Herder) onAssigned(e *group.Assigned) {
 	first := h.assignment == nil
 	h.assignment = e
 	h.generation.Store(e.Generation)
+	h.cfg.Rebalance.Completed(e.Protocol, a.LeaderURL, e.Generation)
 	h.version = e.Version
 	h.leader = e.IsLeader
 	h.leaderURL = a.LeaderURL

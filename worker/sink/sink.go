@@ -52,6 +52,7 @@ import (
 	"github.com/cenkalti/backoff/v4"
 
 	"github.com/kafka-connect-go/connect/connector"
+	"github.com/kafka-connect-go/connect/worker/metrics"
 	"github.com/kafka-connect-go/connect/worker/tolerance"
 )
 
@@ -119,6 +120,9 @@ type Config struct {
 	// TopicUsed is called once for each topic the task consumes from.
 	TopicUsed func(topic string)
 	Logger    *slog.Logger
+	// Metrics receives the task's connector-task-metrics and
+	// sink-task-metrics; nil records nothing.
+	Metrics *metrics.Task
 }
 
 // Task runs one sink task. Create it with New, run it with Run; Stop,
@@ -170,6 +174,7 @@ type Task struct {
 
 	// periodicTimeout and closingTimeout bound commits (commitTimeouts).
 	periodicTimeout, closingTimeout time.Duration
+	commitSeq                       int // offset commits attempted (offset-commit-seq-no)
 }
 
 type eventKind uint8
@@ -593,6 +598,7 @@ func (t *Task) take(ctx context.Context, ev event) error {
 	if !t.assigned[ev.tp] {
 		return nil // from a session already revoked
 	}
+	t.cfg.Metrics.SinkRead(len(ev.msgs))
 	if _, sought := t.seeks[ev.tp]; sought {
 		return nil // consumed before a seek; the next session re-reads from the seek
 	}
@@ -658,8 +664,10 @@ func (t *Task) put(ctx context.Context, b *batch) error {
 	if t.session != nil {
 		defer context.AfterFunc(t.session.Context(), cancel)()
 	}
+	start := time.Now()
 	err := t.cfg.Task.Put(pctx, b.records)
 	if err == nil {
+		t.cfg.Metrics.SinkPut(len(b.records), time.Since(start))
 		if rerr := t.reported(); rerr != nil {
 			// The task reported a record under errors.tolerance=none and
 			// carried on: the batch does not count as delivered (Java's
@@ -669,6 +677,7 @@ func (t *Task) put(ctx context.Context, b *batch) error {
 		for tp, off := range b.offsets {
 			t.delivered[tp] = off
 		}
+		t.recordActive()
 		if t.pending != nil {
 			t.pending = nil
 			t.retry.reset()
@@ -741,6 +750,7 @@ func (t *Task) assign(sess sarama.ConsumerGroupSession) error {
 	for _, tp := range tps {
 		t.assigned[tp] = true
 	}
+	t.cfg.Metrics.Partitions(len(t.assigned))
 	t.mu.Lock()
 	t.assignment = append([]connector.TopicPartition(nil), tps...)
 	t.mu.Unlock()
@@ -782,6 +792,8 @@ func (t *Task) revoke(ctx context.Context) error {
 	clear(t.assigned)
 	clear(t.delivered)
 	clear(t.committed)
+	t.cfg.Metrics.Partitions(0)
+	t.recordActive()
 	clear(t.held)
 	clear(t.seeks)
 	t.heldOrder = t.heldOrder[:0]
@@ -807,6 +819,9 @@ func (t *Task) commit(ctx context.Context, closing bool, tps []connector.TopicPa
 	if t.session == nil {
 		return nil
 	}
+	start := time.Now()
+	t.commitSeq++
+	t.cfg.Metrics.CommitSeq(t.commitSeq)
 	offsets := make(map[connector.TopicPartition]int64, len(tps))
 	for _, tp := range tps {
 		if off, ok := t.delivered[tp]; ok {
@@ -865,6 +880,7 @@ func (t *Task) commit(ctx context.Context, closing bool, tps []connector.TopicPa
 			t.log.Error("offset commit failed, rewinding to last committed offsets", "error", err)
 			t.rewind(offsets)
 		}
+		t.cfg.Metrics.CommitDone(time.Since(start), false)
 		return nil
 	}
 	if timedOut {
@@ -907,8 +923,28 @@ func (t *Task) commit(ctx context.Context, closing bool, tps []connector.TopicPa
 	if n > 0 {
 		t.session.Commit()
 		t.log.Debug("committed offsets", "partitions", n)
+		t.cfg.Metrics.CommitDone(time.Since(start), true)
+		t.recordActive()
+	} else {
+		t.cfg.Metrics.CommitSkipped()
 	}
 	return nil
+}
+
+// recordActive records how many delivered records wait for a commit
+// (sink-record-active-count), over the partitions committed at least
+// once, as Java counts them.
+func (t *Task) recordActive() {
+	if t.cfg.Metrics == nil {
+		return
+	}
+	var n int64
+	for tp, done := range t.committed {
+		if d, ok := t.delivered[tp]; ok && d > done {
+			n += d - done
+		}
+	}
+	t.cfg.Metrics.SinkActive(n)
 }
 
 // reported returns the failure of a record the task reported through its

@@ -35,6 +35,7 @@ import (
 	"github.com/kafka-connect-go/connect/connector"
 	"github.com/kafka-connect-go/connect/connector/data"
 	"github.com/kafka-connect-go/connect/storage"
+	"github.com/kafka-connect-go/connect/worker/metrics"
 	"github.com/kafka-connect-go/connect/worker/tolerance"
 )
 
@@ -84,6 +85,9 @@ type Config struct {
 	// TopicUsed is called once for each topic the task produces to.
 	TopicUsed func(topic string)
 	Logger    *slog.Logger
+	// Metrics receives the task's connector-task-metrics and
+	// source-task-metrics; nil records nothing.
+	Metrics *metrics.Task
 }
 
 // Task runs one source task.
@@ -365,6 +369,7 @@ func (t *Task) pollLoop(ctx context.Context, producer sarama.AsyncProducer) erro
 		if t.stopping() {
 			cancel()
 		}
+		start := time.Now()
 		recs, err := t.cfg.Task.Poll(pctx)
 		cancel()
 		if err != nil {
@@ -386,6 +391,9 @@ func (t *Task) pollLoop(ctx context.Context, producer sarama.AsyncProducer) erro
 			return fmt.Errorf("poll: %w", err)
 		}
 		retry.Reset()
+		if recs != nil {
+			t.cfg.Metrics.SourcePoll(len(recs), time.Since(start))
+		}
 		for _, rec := range recs {
 			if rec == nil {
 				continue
@@ -393,6 +401,9 @@ func (t *Task) pollLoop(ctx context.Context, producer sarama.AsyncProducer) erro
 			if err := t.send(ctx, producer, rec); err != nil {
 				return err
 			}
+		}
+		if len(recs) > 0 && t.cfg.Metrics != nil {
+			t.cfg.Metrics.SourceActive(int64(t.tracker.inFlight()))
 		}
 	}
 }
@@ -531,6 +542,7 @@ func (t *Task) readAcks(ctx context.Context, producer sarama.AsyncProducer) {
 			}
 			sub := m.Metadata.(*submitted)
 			t.tracker.ack(sub)
+			t.cfg.Metrics.SourceWritten(1)
 			t.commitRecord(sub.rec, &connector.RecordMetadata{
 				Topic: m.Topic, Partition: m.Partition, Offset: m.Offset, Timestamp: m.Timestamp.UnixMilli(),
 			})
@@ -588,6 +600,7 @@ func (t *Task) committer(ctx context.Context) {
 func (t *Task) commitOffsets(ctx context.Context) error {
 	t.commitMu.Lock()
 	defer t.commitMu.Unlock()
+	start := time.Now()
 	snap, err := t.tracker.committable()
 	if err != nil {
 		return err
@@ -597,9 +610,11 @@ func (t *Task) commitOffsets(ctx context.Context) error {
 		err := t.cfg.Offsets.Set(wctx, snap.entries)
 		cancel()
 		if err != nil {
+			t.cfg.Metrics.CommitDone(time.Since(start), false)
 			return fmt.Errorf("write %d offsets: %w", len(snap.entries), err)
 		}
 		t.tracker.written(snap)
+		t.cfg.Metrics.CommitDone(time.Since(start), true)
 		t.log.Debug("committed offsets", "partitions", len(snap.entries))
 	}
 	if oc, ok := t.cfg.Task.(connector.OffsetCommitter); ok {
