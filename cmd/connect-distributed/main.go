@@ -1,7 +1,12 @@
 // Command connect-distributed runs a Kafka Connect worker of a cluster,
 // the way Kafka's bin/connect-distributed.sh does:
 //
-//	connect-distributed [flags] worker.properties
+//	connect-distributed [flags] [worker.properties]
+//
+// Without a worker.properties it configures itself from CONNECT_*
+// environment variables, as the confluentinc/cp-kafka-connect image does
+// (see package dockerenv); with one, CONNECT_* variables override the keys
+// they name.
 //
 // Workers sharing group.id form one cluster: they keep connector configs,
 // source offsets and statuses in the three compacted topics named by
@@ -26,6 +31,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/kafka-connect-go/connect/cmd/internal/builtin"
+	"github.com/kafka-connect-go/connect/cmd/internal/dockerenv"
 	"github.com/kafka-connect-go/connect/cmd/internal/launch"
 	"github.com/kafka-connect-go/connect/rest"
 	"github.com/kafka-connect-go/connect/storage/kafkalog"
@@ -53,19 +59,29 @@ func run(ctx context.Context, args []string, stderr io.Writer) (err error) {
 	fs.SetOutput(stderr)
 	var flags launch.Flags
 	flags.Register(fs)
+	renderTo := fs.String("env-properties", dockerenv.DefaultPropertiesFile,
+		"without a worker.properties: where to write the properties made from the CONNECT_* environment "+
+			"(only where its folder exists; empty: nowhere)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: connect-distributed [flags] worker.properties")
+		fmt.Fprintln(stderr, "usage: connect-distributed [flags] [worker.properties]")
+		fmt.Fprintln(stderr, "without worker.properties, the CONNECT_* environment configures the worker as in cp-kafka-connect")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
+	if fs.NArg() > 1 {
 		fs.Usage()
-		return errors.New("expected exactly one argument: the worker.properties file")
+		return errors.New("expected at most one argument: the worker.properties file")
 	}
 	levels, err := flags.Logging(stderr)
 	if err != nil {
+		return err
+	}
+	env := dockerenv.FromEnviron(os.Environ())
+	levelFlag := false
+	fs.Visit(func(f *flag.Flag) { levelFlag = levelFlag || f.Name == "log-level" })
+	if err := dockerenv.ApplyLogLevels(env, levels.SetLevel, levelFlag, levels.Logger("connect.config")); err != nil {
 		return err
 	}
 	log := levels.Logger("connect")
@@ -76,7 +92,8 @@ func run(ctx context.Context, args []string, stderr io.Writer) (err error) {
 	defer func() { err = errors.Join(err, dbg.Close()) }()
 
 	reg := builtin.Registry(levels.Logger("connect.provider"))
-	wc, err := config.Load(fs.Arg(0), config.Distributed, builtin.ProviderFactory(reg), levels.Logger("connect.config"))
+	wc, err := dockerenv.Load(env, dockerenv.Options{File: fs.Arg(0), RenderTo: *renderTo, Mode: config.Distributed,
+		Providers: builtin.ProviderFactory(reg), Logger: levels.Logger("connect.config")})
 	if err != nil {
 		return err
 	}
