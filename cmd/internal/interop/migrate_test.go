@@ -1,0 +1,162 @@
+package interop
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+
+	"github.com/kafka-connect-go/connect/cmd/internal/proctest"
+)
+
+// Forward migration under load: two Java workers run a FileStreamSource
+// and two FileStreamSinks while lines are appended to the source file and
+// records are produced; each Java worker in turn is joined by one of ours
+// and then stopped with SIGTERM. At the end only ours run, both sink files
+// hold every event, and the source went on from the offset the Java
+// worker committed.
+func TestInteropForwardMigration(t *testing.T) {
+	migrate(t, javaKind, goKind)
+}
+
+// Rollback: the same from our workers back to Java workers, which read
+// every record ours wrote to the config, offset and status topics without
+// a warning.
+func TestInteropRollback(t *testing.T) {
+	migrate(t, goKind, javaKind)
+}
+
+// The same rolling replacement with Java workers only: the baseline for
+// the handover times, and the proof that the Java WARN lines the other
+// scenarios ignore come without any of our workers in the group.
+func TestInteropBaselineJavaOnly(t *testing.T) {
+	migrate(t, javaKind, javaKind)
+}
+
+func migrate(t *testing.T, from, to kind) {
+	e := newEnv(t, kfake.SeedTopics(3, "mig-logs", "mig-events"))
+	old := []*worker{e.start(from), e.start(from)}
+	in := proctest.WriteFile(t, e.dir, "in.txt", "")
+	outEvents, outLogs := filepath.Join(e.dir, "out-events.txt"), filepath.Join(e.dir, "out-logs.txt")
+	e.create(old[0], "mig-src", map[string]string{
+		"connector.class": "org.apache.kafka.connect.file.FileStreamSourceConnector",
+		"tasks.max":       "1", "file": in, "topic": "mig-events",
+	})
+	// One task per sink: FileStreamSink writes a line and its newline in
+	// two writes, so two processes appending to one file could interleave.
+	e.create(old[1], "mig-sink-events", map[string]string{
+		"connector.class": "org.apache.kafka.connect.file.FileStreamSinkConnector",
+		"tasks.max":       "1", "topics": "mig-events", "file": outEvents,
+	})
+	e.create(old[0], "mig-sink-logs", map[string]string{
+		"connector.class": "org.apache.kafka.connect.file.FileStreamSinkConnector",
+		"tasks.max":       "1", "topics": "mig-logs", "file": outLogs,
+	})
+	work := map[string]int{"mig-src": 1, "mig-sink-events": 1, "mig-sink-logs": 1}
+	e.waitRunning(120*time.Second, work)
+	e.logf("work on the %s workers: %v", from, e.owners(old[0], "mig-src", "mig-sink-events", "mig-sink-logs"))
+
+	src := startFileSource(t, in, "ev", 10*time.Millisecond)
+	prod := startProducer(t, e.broker.ListenAddrs(), "mig-logs", "log", 10*time.Millisecond)
+	lines := func(path string) int {
+		b, _ := os.ReadFile(path)
+		return strings.Count(string(b), "\n")
+	}
+	waitLines := func(path string, n int) {
+		proctest.WaitFor(t, 120*time.Second, func() error {
+			if got := lines(path); got < n {
+				return fmt.Errorf("%s has %d lines, want %d", filepath.Base(path), got, n)
+			}
+			return nil
+		})
+	}
+	waitLines(outEvents, 100)
+	waitLines(outLogs, 100)
+	beforeFirst := len(src.values())
+
+	var handovers []string
+	for i, o := range old {
+		n := e.start(to)
+		e.waitRunning(120*time.Second, work)
+		e.logf("%s joined; work: %v", n.name, e.owners(n, "mig-src", "mig-sink-events", "mig-sink-logs"))
+		at := lines(outEvents)
+		t0 := time.Now()
+		e.stop(o, syscall.SIGTERM)
+		stopped := time.Since(t0)
+		e.waitRunning(120*time.Second, work)
+		moved := time.Since(t0)
+		// And the events flow again past the handover.
+		waitLines(outEvents, at+100)
+		flowing := time.Since(t0)
+		l, _ := e.leader()
+		handovers = append(handovers, fmt.Sprintf("handover %d (%s stopped, %s added): exit %v, work RUNNING again %v, 100 more events in the sink %v, leader now %s",
+			i+1, o.name, n.name, stopped.Round(time.Millisecond), moved.Round(time.Millisecond), flowing.Round(time.Millisecond), nameOrNone(l)))
+		e.logf("%s", handovers[len(handovers)-1])
+	}
+	// Only the new kind runs.
+	owners := e.owners(e.live()[0], "mig-src", "mig-sink-events", "mig-sink-logs")
+	for name := range owners {
+		if !strings.HasPrefix(name, string(to)+"-") {
+			t.Errorf("after the migration %s still runs work: %v", name, owners)
+		}
+	}
+
+	src.halt(t)
+	prod.halt(t)
+	events, logs := src.values(), prod.values()
+	proctest.WaitFor(t, 120*time.Second, func() error {
+		for _, c := range []struct {
+			path   string
+			values []string
+		}{{outEvents, events}, {outLogs, logs}} {
+			if tl := tallyFile(t, c.values, c.path); tl.missing > 0 {
+				return fmt.Errorf("%s misses %d of %d, first %v", filepath.Base(c.path), tl.missing, tl.sent, tl.firstMissing)
+			}
+		}
+		return nil
+	})
+	te, tlg := tallyFile(t, events, outEvents), tallyFile(t, logs, outLogs)
+	topic := tallyLines(events, topicValues(t, e.broker.ListenAddrs(), "mig-events"))
+	name := fmt.Sprintf("%s->%s", from, to)
+	e.logf("FIGURES migration %s: source lines appended %d, in topic mig-events %d (duplicates %d, missing %d; %d lines were appended before the first handover)",
+		name, topic.sent, topic.lines, topic.duplicates, topic.missing, beforeFirst)
+	e.logf("FIGURES migration %s: sink mig-sink-events: events %d, arrived %d lines, missing %d, duplicates %d", name, te.sent, te.lines, te.missing, te.duplicates)
+	e.logf("FIGURES migration %s: sink mig-sink-logs: produced %d, arrived %d lines, missing %d, duplicates %d", name, tlg.sent, tlg.lines, tlg.missing, tlg.duplicates)
+	for _, h := range handovers {
+		e.logf("FIGURES migration %s: %s", name, h)
+	}
+	if topic.missing > 0 {
+		t.Errorf("the source lost %d lines", topic.missing)
+	}
+	// The source task on the new worker went on from the committed
+	// offset: had it started from the beginning of the file, every line
+	// appended before the first handover would be in the topic twice.
+	if topic.duplicates >= beforeFirst {
+		t.Errorf("the source wrote %d duplicates, at least the %d lines before the first handover: it restarted from the start of the file", topic.duplicates, beforeFirst)
+	}
+	// Every stop was graceful (SIGTERM): offsets were committed, so no
+	// duplicates are expected.
+	if topic.duplicates > 0 || te.duplicates > 0 || tlg.duplicates > 0 {
+		t.Errorf("graceful stops gave duplicates: source %d, sink-events %d, sink-logs %d", topic.duplicates, te.duplicates, tlg.duplicates)
+	}
+	for _, w := range e.workers {
+		if w.kind != javaKind {
+			continue
+		}
+		if warns := javaWarnings(w, javaIgnored); len(warns) > 0 {
+			t.Errorf("%s logged %d warnings:\n%s", w.name, len(warns), strings.Join(warns, "\n"))
+		}
+	}
+}
+
+func nameOrNone(w *worker) string {
+	if w == nil {
+		return "(unknown)"
+	}
+	return w.name
+}
