@@ -41,57 +41,22 @@ func TestInteropBaselineJavaOnly(t *testing.T) {
 func migrate(t *testing.T, from, to kind) {
 	e := newEnv(t, kfake.SeedTopics(3, "mig-logs", "mig-events"))
 	old := []*worker{e.start(from), e.start(from)}
-	in := proctest.WriteFile(t, e.dir, "in.txt", "")
-	outEvents, outLogs := filepath.Join(e.dir, "out-events.txt"), filepath.Join(e.dir, "out-logs.txt")
-	e.create(old[0], "mig-src", map[string]string{
-		"connector.class": "org.apache.kafka.connect.file.FileStreamSourceConnector",
-		"tasks.max":       "1", "file": in, "topic": "mig-events",
-	})
-	// One task per sink: FileStreamSink writes a line and its newline in
-	// two writes, so two processes appending to one file could interleave.
-	e.create(old[1], "mig-sink-events", map[string]string{
-		"connector.class": "org.apache.kafka.connect.file.FileStreamSinkConnector",
-		"tasks.max":       "1", "topics": "mig-events", "file": outEvents,
-	})
-	e.create(old[0], "mig-sink-logs", map[string]string{
-		"connector.class": "org.apache.kafka.connect.file.FileStreamSinkConnector",
-		"tasks.max":       "1", "topics": "mig-logs", "file": outLogs,
-	})
-	work := map[string]int{"mig-src": 1, "mig-sink-events": 1, "mig-sink-logs": 1}
-	e.waitRunning(120*time.Second, work)
-	e.logf("work on the %s workers: %v", from, e.owners(old[0], "mig-src", "mig-sink-events", "mig-sink-logs"))
-
-	src := startFileSource(t, in, "ev", 10*time.Millisecond)
-	prod := startProducer(t, e.broker.ListenAddrs(), "mig-logs", "log", 10*time.Millisecond)
-	lines := func(path string) int {
-		b, _ := os.ReadFile(path)
-		return strings.Count(string(b), "\n")
-	}
-	waitLines := func(path string, n int) {
-		proctest.WaitFor(t, 120*time.Second, func() error {
-			if got := lines(path); got < n {
-				return fmt.Errorf("%s has %d lines, want %d", filepath.Base(path), got, n)
-			}
-			return nil
-		})
-	}
-	waitLines(outEvents, 100)
-	waitLines(outLogs, 100)
-	beforeFirst := len(src.values())
+	ld := startLoad(e, old[0], old[1])
+	beforeFirst := len(ld.src.values())
 
 	var handovers []string
 	for i, o := range old {
 		n := e.start(to)
-		e.waitRunning(120*time.Second, work)
-		e.logf("%s joined; work: %v", n.name, e.owners(n, "mig-src", "mig-sink-events", "mig-sink-logs"))
-		at := lines(outEvents)
+		e.waitRunning(120*time.Second, ld.work)
+		e.logf("%s joined; work: %v", n.name, e.owners(n, ld.names()...))
+		at := ld.lines(ld.outEvents)
 		t0 := time.Now()
 		e.stop(o, syscall.SIGTERM)
 		stopped := time.Since(t0)
-		e.waitRunning(120*time.Second, work)
+		e.waitRunning(120*time.Second, ld.work)
 		moved := time.Since(t0)
 		// And the events flow again past the handover.
-		waitLines(outEvents, at+100)
+		ld.waitLines(ld.outEvents, at+100)
 		flowing := time.Since(t0)
 		l, _ := e.leader()
 		handovers = append(handovers, fmt.Sprintf("handover %d (%s stopped, %s added): exit %v, work RUNNING again %v, 100 more events in the sink %v, leader now %s",
@@ -99,34 +64,16 @@ func migrate(t *testing.T, from, to kind) {
 		e.logf("%s", handovers[len(handovers)-1])
 	}
 	// Only the new kind runs.
-	owners := e.owners(e.live()[0], "mig-src", "mig-sink-events", "mig-sink-logs")
+	owners := e.owners(e.live()[0], ld.names()...)
 	for name := range owners {
 		if !strings.HasPrefix(name, string(to)+"-") {
 			t.Errorf("after the migration %s still runs work: %v", name, owners)
 		}
 	}
 
-	src.halt(t)
-	prod.halt(t)
-	events, logs := src.values(), prod.values()
-	proctest.WaitFor(t, 120*time.Second, func() error {
-		for _, c := range []struct {
-			path   string
-			values []string
-		}{{outEvents, events}, {outLogs, logs}} {
-			if tl := tallyFile(t, c.values, c.path); tl.missing > 0 {
-				return fmt.Errorf("%s misses %d of %d, first %v", filepath.Base(c.path), tl.missing, tl.sent, tl.firstMissing)
-			}
-		}
-		return nil
-	})
-	te, tlg := tallyFile(t, events, outEvents), tallyFile(t, logs, outLogs)
-	topic := tallyLines(events, topicValues(t, e.broker.ListenAddrs(), "mig-events"))
+	topic, te, tlg := ld.finish(fmt.Sprintf("migration %s->%s", from, to))
 	name := fmt.Sprintf("%s->%s", from, to)
-	e.logf("FIGURES migration %s: source lines appended %d, in topic mig-events %d (duplicates %d, missing %d; %d lines were appended before the first handover)",
-		name, topic.sent, topic.lines, topic.duplicates, topic.missing, beforeFirst)
-	e.logf("FIGURES migration %s: sink mig-sink-events: events %d, arrived %d lines, missing %d, duplicates %d", name, te.sent, te.lines, te.missing, te.duplicates)
-	e.logf("FIGURES migration %s: sink mig-sink-logs: produced %d, arrived %d lines, missing %d, duplicates %d", name, tlg.sent, tlg.lines, tlg.missing, tlg.duplicates)
+	e.logf("FIGURES migration %s: %d source lines were appended before the first handover", name, beforeFirst)
 	for _, h := range handovers {
 		e.logf("FIGURES migration %s: %s", name, h)
 	}
@@ -159,4 +106,95 @@ func nameOrNone(w *worker) string {
 		return "(unknown)"
 	}
 	return w.name
+}
+
+// load is the work of the migration and leader-change scenarios: a
+// FileStreamSource reading a file lines are appended to, into topic
+// mig-events; a FileStreamSink of mig-events; and a FileStreamSink of
+// mig-logs, which a sarama producer writes to.
+type load struct {
+	e                  *env
+	work               map[string]int
+	in                 string
+	outEvents, outLogs string
+	src                *fileSource
+	prod               *producer
+}
+
+// startLoad creates the connectors through a and b, waits until they run
+// and starts appending and producing; it returns once 100 of each reached
+// the sink files.
+func startLoad(e *env, a, b *worker) *load {
+	t := e.t
+	t.Helper()
+	ld := &load{e: e, in: proctest.WriteFile(t, e.dir, "in.txt", ""),
+		outEvents: filepath.Join(e.dir, "out-events.txt"), outLogs: filepath.Join(e.dir, "out-logs.txt"),
+		work: map[string]int{"mig-src": 1, "mig-sink-events": 1, "mig-sink-logs": 1}}
+	e.create(a, "mig-src", map[string]string{
+		"connector.class": "org.apache.kafka.connect.file.FileStreamSourceConnector",
+		"tasks.max":       "1", "file": ld.in, "topic": "mig-events",
+	})
+	// One task per sink: FileStreamSink writes a line and its newline in
+	// two writes, so two processes appending to one file could interleave.
+	e.create(b, "mig-sink-events", map[string]string{
+		"connector.class": "org.apache.kafka.connect.file.FileStreamSinkConnector",
+		"tasks.max":       "1", "topics": "mig-events", "file": ld.outEvents,
+	})
+	e.create(a, "mig-sink-logs", map[string]string{
+		"connector.class": "org.apache.kafka.connect.file.FileStreamSinkConnector",
+		"tasks.max":       "1", "topics": "mig-logs", "file": ld.outLogs,
+	})
+	e.waitRunning(120*time.Second, ld.work)
+	e.logf("work: %v", e.owners(a, ld.names()...))
+	ld.src = startFileSource(t, ld.in, "ev", 10*time.Millisecond)
+	ld.prod = startProducer(t, e.broker.ListenAddrs(), "mig-logs", "log", 10*time.Millisecond)
+	ld.waitLines(ld.outEvents, 100)
+	ld.waitLines(ld.outLogs, 100)
+	return ld
+}
+
+func (ld *load) names() []string { return []string{"mig-src", "mig-sink-events", "mig-sink-logs"} }
+
+func (ld *load) lines(path string) int {
+	b, _ := os.ReadFile(path)
+	return strings.Count(string(b), "\n")
+}
+
+func (ld *load) waitLines(path string, n int) {
+	ld.e.t.Helper()
+	proctest.WaitFor(ld.e.t, 120*time.Second, func() error {
+		if got := ld.lines(path); got < n {
+			return fmt.Errorf("%s has %d lines, want %d", filepath.Base(path), got, n)
+		}
+		return nil
+	})
+}
+
+// finish stops appending and producing, waits until both sink files hold
+// every value, and logs and returns the tallies of the source topic and
+// the two sink files.
+func (ld *load) finish(label string) (topic, events, logs tally) {
+	e, t := ld.e, ld.e.t
+	t.Helper()
+	ld.src.halt(t)
+	ld.prod.halt(t)
+	ev, lg := ld.src.values(), ld.prod.values()
+	proctest.WaitFor(t, 120*time.Second, func() error {
+		for _, c := range []struct {
+			path   string
+			values []string
+		}{{ld.outEvents, ev}, {ld.outLogs, lg}} {
+			if tl := tallyFile(t, c.values, c.path); tl.missing > 0 {
+				return fmt.Errorf("%s misses %d of %d, first %v", filepath.Base(c.path), tl.missing, tl.sent, tl.firstMissing)
+			}
+		}
+		return nil
+	})
+	events, logs = tallyFile(t, ev, ld.outEvents), tallyFile(t, lg, ld.outLogs)
+	topic = tallyLines(ev, topicValues(t, e.broker.ListenAddrs(), "mig-events"))
+	e.logf("FIGURES %s: source lines appended %d, in topic mig-events %d (duplicates %d, missing %d)",
+		label, topic.sent, topic.lines, topic.duplicates, topic.missing)
+	e.logf("FIGURES %s: sink mig-sink-events: events %d, arrived %d lines, missing %d, duplicates %d", label, events.sent, events.lines, events.missing, events.duplicates)
+	e.logf("FIGURES %s: sink mig-sink-logs: produced %d, arrived %d lines, missing %d, duplicates %d", label, logs.sent, logs.lines, logs.missing, logs.duplicates)
+	return topic, events, logs
 }
