@@ -43,6 +43,9 @@ type Config struct {
 	Forwarder *http.Client
 	// Logger receives request and error logs; nil discards them.
 	Logger *slog.Logger
+	// Metrics serves GET /metrics (the Prometheus text format) on the
+	// listeners and on ServeMetrics' own; nil answers 404 there.
+	Metrics http.Handler
 }
 
 // Server is the Connect REST API over a Herder.
@@ -53,6 +56,8 @@ type Server struct {
 	handler http.Handler
 	// adminHandler serves the admin.listeners: /admin alone.
 	adminHandler http.Handler
+	// metricsHandler serves the metrics listeners: /metrics alone.
+	metricsHandler http.Handler
 
 	mu      sync.Mutex
 	servers []*http.Server
@@ -80,6 +85,9 @@ func NewServer(cfg Config, h Herder) *Server {
 	s := &Server{cfg: cfg, herder: h, log: log}
 	s.handler = s.withHeaders(s.routes())
 	s.adminHandler = s.withHeaders(s.adminRoutes())
+	mr := s.newRouter()
+	s.addMetricsRoute(mr)
+	s.metricsHandler = mr
 	return s
 }
 
@@ -112,6 +120,12 @@ func (s *Server) addAdminRoutes(r *mux.Router) {
 	r.HandleFunc("/admin/loggers", s.listLoggers).Methods(http.MethodGet)
 	r.HandleFunc("/admin/loggers/{logger}", s.getLogger).Methods(http.MethodGet)
 	r.HandleFunc("/admin/loggers/{logger}", s.setLogger).Methods(http.MethodPut)
+}
+
+func (s *Server) addMetricsRoute(r *mux.Router) {
+	if s.cfg.Metrics != nil {
+		r.Handle("/metrics", s.cfg.Metrics).Methods(http.MethodGet)
+	}
 }
 
 func (s *Server) routes() *mux.Router {
@@ -152,6 +166,7 @@ func (s *Server) routes() *mux.Router {
 	if s.cfg.AdminEnabled {
 		s.addAdminRoutes(r)
 	}
+	s.addMetricsRoute(r)
 	if s.cfg.AllowOrigin != "" {
 		// Preflight requests for any path.
 		r.Methods(http.MethodOptions).HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
@@ -220,6 +235,10 @@ func (s *Server) Serve(l net.Listener) error { return s.serve(l, s.handler) }
 // ServeAdmin serves the /admin endpoints alone on l (admin.listeners)
 // until Shutdown.
 func (s *Server) ServeAdmin(l net.Listener) error { return s.serve(l, s.adminHandler) }
+
+// ServeMetrics serves GET /metrics alone on l (metrics.listeners) until
+// Shutdown.
+func (s *Server) ServeMetrics(l net.Listener) error { return s.serve(l, s.metricsHandler) }
 
 func (s *Server) serve(l net.Listener, h http.Handler) error {
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 30 * time.Second}

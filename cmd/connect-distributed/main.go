@@ -152,8 +152,14 @@ func run(ctx context.Context, args []string, stderr io.Writer) (err error) {
 	if err != nil {
 		return err
 	}
+	m, metricsHandler, err := launch.Metrics(wc, adv.WorkerID)
+	if err != nil {
+		return err
+	}
+	groupClient := launch.OwnMetricRegistry(clients.Clone("connect-" + adv.WorkerID))
+	m.AddClient(groupClient.ClientID, launch.ClientStats(groupClient))
 	member, err := group.NewMember(group.MemberConfig{
-		Brokers: wc.BootstrapServers, Sarama: clients.Clone("connect-" + adv.WorkerID),
+		Brokers: wc.BootstrapServers, Sarama: groupClient,
 		GroupID: d.GroupID, URL: adv.URL, Compatibility: compat,
 		SessionTimeout: d.SessionTimeout, RebalanceTimeout: d.RebalanceTimeout, HeartbeatInterval: d.HeartbeatInterval,
 		MaxDelay: d.ScheduledRebalanceMaxDelay, Config: distributed.ClusterView(configs),
@@ -165,7 +171,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) (err error) {
 	h, err := distributed.New(distributed.Config{
 		WorkerID: adv.WorkerID, URL: adv.URL, GroupID: d.GroupID,
 		Version: builtin.KafkaVersion, Commit: launch.Commit(), ClusterID: clusterID,
-		Registry: reg, Configs: configs, Statuses: statuses, Member: member,
+		Registry: reg, Configs: configs, Statuses: statuses, Member: member, Rebalance: m.Rebalance(),
 		WorkerSyncTimeout: d.WorkerSyncTimeout, WorkerUnsyncBackoff: d.WorkerUnsyncBackoff,
 		ScheduledRebalanceMaxDelay: d.ScheduledRebalanceMaxDelay, RebalanceTimeout: d.RebalanceTimeout,
 		TaskShutdownTimeout:    wc.TaskShutdownGracefulTimeout,
@@ -191,7 +197,9 @@ func run(ctx context.Context, args []string, stderr io.Writer) (err error) {
 		return fmt.Errorf("%s: internal topics: %w", wc.File, err)
 	}
 
-	w, err := worker.New(launch.WorkerConfig(wc, adv.WorkerID, reg, offsets, h, levels.Logger("connect.worker")))
+	wcfg := launch.WorkerConfig(wc, adv.WorkerID, reg, offsets, h, levels.Logger("connect.worker"))
+	wcfg.Metrics = m
+	w, err := worker.New(wcfg)
 	if err != nil {
 		stopStores(stores, log)
 		return err
@@ -204,6 +212,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) (err error) {
 
 	restCfg := launch.RESTConfig(wc, restL, levels, levels.Logger("connect.rest"))
 	restCfg.Forwarder = toLeader
+	restCfg.Metrics = metricsHandler
 	srv := rest.NewServer(restCfg, h)
 	serveErr, waitServe := launch.Serve(srv, restL)
 	log.Info("worker started", "url", adv.URL)

@@ -120,14 +120,22 @@ func run(ctx context.Context, args []string, stderr io.Writer) (err error) {
 		SetLoggerLevel: levels.SetLevel, TopicTracking: wc.TopicTrackingEnable,
 		Logger: levels.Logger("connect.herder"),
 	})
-	w, err := worker.New(launch.WorkerConfig(wc, restL.Advertised.WorkerID, reg, offsets, h, levels.Logger("connect.worker")))
+	m, metricsHandler, err := launch.Metrics(wc, restL.Advertised.WorkerID)
+	if err != nil {
+		return err
+	}
+	wcfg := launch.WorkerConfig(wc, restL.Advertised.WorkerID, reg, offsets, h, levels.Logger("connect.worker"))
+	wcfg.Metrics = m
+	w, err := worker.New(wcfg)
 	if err != nil {
 		return err
 	}
 	h.SetOffsets(w)
 	h.Start(w)
 
-	srv := rest.NewServer(launch.RESTConfig(wc, restL, levels, levels.Logger("connect.rest")), h)
+	restCfg := launch.RESTConfig(wc, restL, levels, levels.Logger("connect.rest"))
+	restCfg.Metrics = metricsHandler
+	srv := rest.NewServer(restCfg, h)
 	serveErr, waitServe := launch.Serve(srv, restL)
 
 	var startErr error

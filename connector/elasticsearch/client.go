@@ -33,6 +33,7 @@ type client struct {
 	// gzips holds the gzip writers (nil until first used) and bounds how
 	// many requests are compressed at once (compress).
 	gzips chan *gzip.Writer
+	stats *sinkStats // nil counts nothing
 }
 
 type clientEndpoint struct {
@@ -196,10 +197,17 @@ func (c *client) post(ctx context.Context, body [][]byte, scratch *bytes.Buffer)
 		}
 		payload = [][]byte{z} // body itself is never handed to the transport
 	}
-	size := 0
+	size, raw := 0, 0
 	for _, b := range payload {
 		size += len(b)
 	}
+	for _, b := range body {
+		raw += len(b)
+	}
+	start := time.Now()
+	defer func() {
+		c.stats.request(raw, size, time.Since(start), err != nil || resp.status < 200 || resp.status >= 300)
+	}()
 	tb := &trackedBody{bufs: payload, closed: make(chan struct{})}
 	defer func() {
 		if c.gzip {

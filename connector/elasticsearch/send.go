@@ -162,6 +162,9 @@ func (w *writer) sendSet(b *batch, idx []int, scratch *bytes.Buffer) (halves [][
 		return nil
 	}
 	notify := func(err error, wait time.Duration) {
+		if w.stats != nil {
+			w.stats.retries.Add(1)
+		}
 		w.log.Warn("bulk request failed, retrying", "error", err, "attempt", attempts, "wait", wait.Round(time.Millisecond))
 	}
 	err = backoff.RetryNotify(op, bo, notify)
@@ -200,6 +203,9 @@ func (w *writer) reject(b *batch, i int, cause error) error {
 	it := &b.items[i]
 	err := fmt.Errorf("Humio rejected the event from %s: %w", it.coordinates(), cause)
 	b.rejected = append(b.rejected, rejection{rec: it.rec, err: err})
+	if w.stats != nil {
+		w.stats.rejected.Add(1)
+	}
 	switch w.s.onMalformed {
 	case malformedFail:
 		return fmt.Errorf("%w (%s=fail)", err, keyBehaviorOnMalformed)

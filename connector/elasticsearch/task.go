@@ -22,17 +22,19 @@ type Task struct {
 	rawConv  connector.RawJSONConverter // nil when the runtime offers none
 	failed   error                      // the first fatal error, returned from every later call
 	stopped  bool
+	stats    *sinkStats // set by NewTask, read by Metrics from any goroutine
 }
 
 var (
-	_ connector.SinkTask       = (*Task)(nil)
-	_ connector.PreCommitter   = (*Task)(nil)
-	_ connector.PartitionAware = (*Task)(nil)
-	_ connector.RawJSONSink    = (*Task)(nil)
+	_ connector.SinkTask        = (*Task)(nil)
+	_ connector.PreCommitter    = (*Task)(nil)
+	_ connector.PartitionAware  = (*Task)(nil)
+	_ connector.RawJSONSink     = (*Task)(nil)
+	_ connector.MetricsReporter = (*Task)(nil)
 )
 
 // NewTask returns an unstarted task.
-func NewTask() *Task { return &Task{} }
+func NewTask() *Task { return &Task{stats: &sinkStats{}} }
 
 // Version is the connector's version.
 func (t *Task) Version() string { return Version }
@@ -58,7 +60,9 @@ func (t *Task) Start(ctx connector.SinkTaskContext, config map[string]string) er
 	t.rawConv, _ = ctx.(connector.RawJSONConverter)
 	t.conv = newConverter(s)
 	t.track = newTracker()
-	t.w = newWriter(s, newClient(s), t.log)
+	c := newClient(s)
+	c.stats = t.stats
+	t.w = newWriter(s, c, t.log, t.stats)
 	urls := make([]string, len(s.endpoints))
 	for i, ep := range s.endpoints {
 		urls[i] = ep.url.String()

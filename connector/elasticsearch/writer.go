@@ -56,11 +56,12 @@ type writer struct {
 	// read there by make bench, which checks the second stays 0 while
 	// Humio reports no errors.
 	responsesByFlag, responsesDecoded atomic.Int64
+	stats                             *sinkStats // nil counts nothing
 }
 
-func newWriter(s *settings, c *client, log *slog.Logger) *writer {
+func newWriter(s *settings, c *client, log *slog.Logger, stats *sinkStats) *writer {
 	ctx, cancel := context.WithCancel(context.Background())
-	w := &writer{s: s, client: c, log: log, ctx: ctx, cancel: cancel, changed: make(chan struct{})}
+	w := &writer{s: s, client: c, log: log, ctx: ctx, cancel: cancel, changed: make(chan struct{}), stats: stats}
 	for range s.maxInFlight {
 		w.wg.Go(w.sender)
 	}

@@ -41,6 +41,11 @@ const (
 	SSLClientAuthConfig             = "ssl.client.auth"
 	RESTExtensionClassesConfig      = "rest.extension.classes"
 	AdminListenersConfig            = "admin.listeners"
+	// MetricsListenersConfig is this worker's own key, not Java's (so not
+	// in the ConfigDef, which matches Java's): comma-separated URLs serving
+	// GET /metrics alone, besides the REST listeners. The cmd layer reads
+	// it, with ParseListener for each URL.
+	MetricsListenersConfig = "metrics.listeners"
 	// RESTHostNameConfig and RESTPortConfig were deprecated in Kafka 1.1
 	// and removed in 3.0; they are still read and mapped to listeners.
 	RESTHostNameConfig = "rest.host.name"

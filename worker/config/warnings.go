@@ -86,6 +86,8 @@ func warn(c *WorkerConfig, def *configdef.ConfigDef, raw map[string]string, logg
 			internal = append(internal, k)
 		case k == RESTHostNameConfig || k == RESTPortConfig:
 			// reported when mapped
+		case k == MetricsListenersConfig:
+			// this worker's own key
 		case def.Key(k) != nil:
 		case c.Mode == Distributed && k == OffsetStorageFileFilenameConfig:
 			logger.Warn("worker config key is only used in standalone mode; ignored", "key", k)

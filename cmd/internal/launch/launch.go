@@ -115,6 +115,9 @@ type REST struct {
 	Admin bool
 	// AdminListeners serve the /admin endpoints alone (admin.listeners).
 	AdminListeners []net.Listener
+	// MetricsListeners serve /metrics alone (metrics.listeners; https ones
+	// with the REST listeners' TLS settings).
+	MetricsListeners []net.Listener
 }
 
 // BindREST binds the listeners of worker.properties (port 0 picks a free
@@ -137,10 +140,24 @@ func BindREST(wc *config.WorkerConfig) (*REST, error) {
 		return nil, err
 	}
 	out.AdminListeners = als
+	murls, err := metricsListeners(wc)
+	if err != nil {
+		closeAll(out.Listeners)
+		closeAll(out.AdminListeners)
+		return nil, err
+	}
+	mls, _, err := bindListeners(wc, config.MetricsListenersConfig, murls, func() (*tls.Config, error) { return restTLS(wc) })
+	if err != nil {
+		closeAll(out.Listeners)
+		closeAll(out.AdminListeners)
+		return nil, err
+	}
+	out.MetricsListeners = mls
 	adv, err := wc.REST.Advertise(bound)
 	if err != nil {
 		closeAll(out.Listeners)
 		closeAll(out.AdminListeners)
+		closeAll(out.MetricsListeners)
 		return nil, fmt.Errorf("%s: %w", wc.File, err)
 	}
 	out.Advertised = adv
@@ -259,15 +276,18 @@ func clusterID(brokers []string, cfg *sarama.Config) (string, error) {
 // errc gets the first failure (nil after a clean shutdown). The returned function waits for every Serve to return.
 func Serve(srv *rest.Server, r *REST) (errc <-chan error, wait func()) {
 	ls := r.Listeners
-	ch := make(chan error, len(ls)+len(r.AdminListeners))
+	ch := make(chan error, len(ls)+len(r.AdminListeners)+len(r.MetricsListeners))
 	done := make(chan struct{})
-	remaining := len(ls) + len(r.AdminListeners)
+	remaining := len(ls) + len(r.AdminListeners) + len(r.MetricsListeners)
 	results := make(chan error, remaining)
 	for _, l := range ls {
 		go func() { results <- srv.Serve(l) }()
 	}
 	for _, l := range r.AdminListeners {
 		go func() { results <- srv.ServeAdmin(l) }()
+	}
+	for _, l := range r.MetricsListeners {
+		go func() { results <- srv.ServeMetrics(l) }()
 	}
 	go func() {
 		defer close(done)
