@@ -81,7 +81,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) (err error) {
 	env := dockerenv.FromEnviron(os.Environ())
 	levelFlag := false
 	fs.Visit(func(f *flag.Flag) { levelFlag = levelFlag || f.Name == "log-level" })
-	if err := dockerenv.ApplyLogLevels(env, levels.SetLevel, levelFlag, levels.Logger("connect.config")); err != nil {
+	if err := dockerenv.ApplyLogLevels(env, levels.Configure, levelFlag, levels.Logger("connect.config")); err != nil {
 		return err
 	}
 	log := levels.Logger("connect")

@@ -361,7 +361,7 @@ func TestApplyLogLevels(t *testing.T) {
 				lv.Logger(n)
 			}
 			var logs bytes.Buffer
-			err := ApplyLogLevels(c.env, lv.SetLevel, c.keepRoot, slog.New(slog.NewTextHandler(&logs, nil)))
+			err := ApplyLogLevels(c.env, lv.Configure, c.keepRoot, slog.New(slog.NewTextHandler(&logs, nil)))
 			if c.err != "" {
 				if err == nil || !strings.Contains(err.Error(), c.err) {
 					t.Fatalf("error %v, want %s", err, c.err)

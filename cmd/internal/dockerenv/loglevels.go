@@ -95,7 +95,7 @@ func Ours(name string) (names []string, known bool) {
 }
 
 // ApplyLogLevels sets the levels the image's log4j variables ask for
-// through set (Levels.SetLevel). CONNECT_LOG4J_ROOT_LOGLEVEL sets the root
+// through set (Levels.Configure). CONNECT_LOG4J_ROOT_LOGLEVEL sets the root
 // unless keepRoot (the -log-level flag was given, and wins). The loggers
 // of CONNECT_LOG4J_LOGGERS are set from the least to the most specific of
 // this worker's names, so a specific level holds whatever order they were

@@ -146,6 +146,18 @@ func (l *Levels) ValidLevel(level string) bool {
 // levels below it, so the whole subtree follows, and returns the names of
 // the known loggers affected.
 func (l *Levels) SetLevel(namespace, level string) []string {
+	ms := l.now().UnixMilli()
+	return l.setLevel(namespace, level, &ms)
+}
+
+// Configure is SetLevel for the levels set at start-up, as log4j's
+// configuration sets them: they have no last_modified time, which Java
+// gives only to levels changed through /admin/loggers.
+func (l *Levels) Configure(namespace, level string) []string {
+	return l.setLevel(namespace, level, nil)
+}
+
+func (l *Levels) setLevel(namespace, level string, modified *int64) []string {
 	lv, ok := ParseLevel(level)
 	if !ok {
 		return nil
@@ -153,7 +165,6 @@ func (l *Levels) SetLevel(namespace, level string) []string {
 	if strings.EqualFold(namespace, Root) {
 		namespace = Root
 	}
-	ms := l.now().UnixMilli()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	under := func(n string) bool {
@@ -164,7 +175,7 @@ func (l *Levels) SetLevel(namespace, level string) []string {
 			delete(l.set, n)
 		}
 	}
-	l.set[namespace] = setLevel{level: lv, modified: &ms}
+	l.set[namespace] = setLevel{level: lv, modified: modified}
 	l.known[namespace] = true
 	var affected []string
 	for n := range l.known {

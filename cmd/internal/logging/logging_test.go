@@ -47,3 +47,23 @@ func TestLevelsFollowTheTree(t *testing.T) {
 		t.Fatal("ValidLevel")
 	}
 }
+
+// Levels set at start-up have no last_modified, as those of Java's log4j
+// configuration; a later SetLevel gives one.
+func TestConfigureHasNoLastModified(t *testing.T) {
+	lv := New(slog.DiscardHandler, slog.LevelInfo)
+	lv.Logger("connect.rest")
+	if got := lv.Configure("connect.rest", "WARN"); len(got) != 1 || got[0] != "connect.rest" {
+		t.Fatalf("affected %v", got)
+	}
+	if l, ok := lv.Level("connect.rest"); !ok || l.Level != "WARN" || l.LastModified != nil {
+		t.Fatalf("configured level %+v %v", l, ok)
+	}
+	lv.SetLevel("connect.rest", "DEBUG")
+	if l, _ := lv.Level("connect.rest"); l.Level != "DEBUG" || l.LastModified == nil {
+		t.Fatalf("level after SetLevel %+v", l)
+	}
+	if lv.Configure("connect.rest", "LOUD") != nil {
+		t.Fatal("a bad level was accepted")
+	}
+}
