@@ -362,6 +362,7 @@ compression.type=lz4
 sasl.mechanism=PLAIN
 offset.storage.file.filename=/tmp/offsets
 auto.include.jmx.reporter=false
+metrics.listeners=http://0.0.0.0:1234
 `)
 	cfg, err := Load(path, Distributed, nil, rec.logger())
 	if err != nil {
