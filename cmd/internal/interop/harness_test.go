@@ -327,6 +327,40 @@ func samePlacement(a, b placement) bool {
 	return a.Connector == b.Connector && slices.Equal(a.Tasks, b.Tasks)
 }
 
+// inState is nil when every live worker answers that connector name is
+// in state with n tasks, all in state too, and all answer the same.
+func (e *env) inState(name, state string, n int) error {
+	var first *placement
+	for _, w := range e.live() {
+		st, err := status(w, name)
+		if err != nil {
+			return fmt.Errorf("%s: %w", w.name, err)
+		}
+		if st.Connector.State != state || len(st.Tasks) != n {
+			return fmt.Errorf("%s says %s is %s with %d tasks, want %s with %d", w.name, name, st.Connector.State, len(st.Tasks), state, n)
+		}
+		for _, tk := range st.Tasks {
+			if tk.State != state {
+				return fmt.Errorf("%s says task %s-%d is %s, want %s", w.name, name, tk.ID, tk.State, state)
+			}
+		}
+		p := placementOf(st)
+		if first == nil {
+			first = &p
+		} else if !samePlacement(*first, p) {
+			return fmt.Errorf("%s: workers disagree: %v and %v", name, *first, p)
+		}
+	}
+	return nil
+}
+
+// put does a PUT of path on w and expects the status want.
+func (e *env) put(w *worker, path string, want int) {
+	e.t.Helper()
+	proctest.MustHTTP(e.t, http.MethodPut, w.url+path, "", want)
+	e.logf("PUT %s through %s", path, w.name)
+}
+
 // waitRunning waits until every connector in want (name -> tasks) runs.
 func (e *env) waitRunning(timeout time.Duration, want map[string]int) {
 	e.t.Helper()
@@ -556,57 +590,6 @@ func tallyLines(values, lines []string) tally {
 	return tl
 }
 
-// topicValues reads every record value of topic from the start.
-func topicValues(t *testing.T, brokers []string, topic string) []string {
-	t.Helper()
-	cfg := sarama.NewConfig()
-	cfg.Version = sarama.V3_6_0_0
-	client, err := sarama.NewClient(brokers, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Close()
-	parts, err := client.Partitions(topic)
-	if err != nil {
-		t.Fatalf("partitions of %s: %v", topic, err)
-	}
-	consumer, err := sarama.NewConsumerFromClient(client)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer consumer.Close()
-	var out []string
-	for _, p := range parts {
-		end, err := client.GetOffset(topic, p, sarama.OffsetNewest)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if end == 0 {
-			continue
-		}
-		pc, err := consumer.ConsumePartition(topic, p, sarama.OffsetOldest)
-		if err != nil {
-			t.Fatal(err)
-		}
-		timeout := time.After(30 * time.Second)
-		for done := false; !done; {
-			select {
-			case m := <-pc.Messages():
-				var s string
-				if err := json.Unmarshal(m.Value, &s); err != nil {
-					s = string(m.Value)
-				}
-				out = append(out, s)
-				done = m.Offset+1 >= end
-			case <-timeout:
-				t.Fatalf("reading %s/%d: timed out before offset %d", topic, p, end)
-			}
-		}
-		pc.Close()
-	}
-	return out
-}
-
 // javaIgnored are the Java worker's WARN lines that are not about reading
 // what our workers wrote; each is explained where it is matched.
 var javaIgnored = []*regexp.Regexp{
@@ -625,4 +608,206 @@ var javaIgnored = []*regexp.Regexp{
 	// baseline (TestInteropBaselineJavaOnly) logs it the same way, with
 	// none of our workers in the group.
 	regexp.MustCompile(`Close timed out with \d+ pending requests to coordinator`),
+}
+
+// record is one record of a topic, as read back.
+type record struct {
+	partition int32
+	offset    int64
+	key       []byte
+	value     []byte // nil for a tombstone
+}
+
+// topicRecords reads every record of topic from the start.
+func topicRecords(t *testing.T, brokers []string, topic string) []record {
+	t.Helper()
+	cfg := sarama.NewConfig()
+	cfg.Version = sarama.V3_6_0_0
+	client, err := sarama.NewClient(brokers, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	parts, err := client.Partitions(topic)
+	if err != nil {
+		t.Fatalf("partitions of %s: %v", topic, err)
+	}
+	consumer, err := sarama.NewConsumerFromClient(client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer consumer.Close()
+	var out []record
+	for _, p := range parts {
+		end, err := client.GetOffset(topic, p, sarama.OffsetNewest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if end == 0 {
+			continue
+		}
+		pc, err := consumer.ConsumePartition(topic, p, sarama.OffsetOldest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		timeout := time.After(30 * time.Second)
+		for done := false; !done; {
+			select {
+			case m := <-pc.Messages():
+				out = append(out, record{partition: p, offset: m.Offset, key: m.Key, value: m.Value})
+				done = m.Offset+1 >= end
+			case <-timeout:
+				t.Fatalf("reading %s/%d: timed out before offset %d", topic, p, end)
+			}
+		}
+		pc.Close()
+	}
+	return out
+}
+
+// topicValues reads every record value of topic from the start, JSON
+// strings decoded.
+func topicValues(t *testing.T, brokers []string, topic string) []string {
+	t.Helper()
+	var out []string
+	for _, r := range topicRecords(t, brokers, topic) {
+		var s string
+		if err := json.Unmarshal(r.value, &s); err != nil {
+			s = string(r.value)
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// recordType names the kind of an internal-topic record by its key:
+// connector, task, commit, target-state, session-key, status-connector,
+// status-task, status-topic, or offset.
+func recordType(topic string, key []byte) string {
+	k := string(key)
+	if strings.HasSuffix(topic, "offsets") {
+		return "offset"
+	}
+	for _, p := range []string{"status-connector-", "status-task-", "status-topic-", "target-state-", "connector-", "task-", "commit-"} {
+		if strings.HasPrefix(k, p) {
+			return strings.TrimSuffix(p, "-")
+		}
+	}
+	return k
+}
+
+// shapeOf is the layout of a JSON document: its object keys in the order
+// written and the types of its values, so two writers' records of one type
+// compare equal only if they are laid out alike. A connector's or task's
+// "properties" are reduced to {…}: their keys are the user's.
+func shapeOf(b []byte) string {
+	if b == nil {
+		return "tombstone"
+	}
+	var sb strings.Builder
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.UseNumber()
+	skip := 0
+	prevKey := ""
+	inObj := []bool{}
+	expectKey := func() bool { return len(inObj) > 0 && inObj[len(inObj)-1] }
+	isKey := false
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			break
+		}
+		if d, ok := tok.(json.Delim); ok {
+			switch d {
+			case '{', '[':
+				if skip > 0 || prevKey == "properties" {
+					skip++
+					if skip == 1 {
+						sb.WriteString("{…}")
+					}
+				} else {
+					sb.WriteRune(rune(d))
+				}
+				inObj = append(inObj, d == '{')
+			case '}', ']':
+				inObj = inObj[:len(inObj)-1]
+				if skip > 0 {
+					skip--
+				} else {
+					sb.WriteRune(rune(d))
+				}
+			}
+			prevKey = ""
+			isKey = expectKey()
+			continue
+		}
+		if skip > 0 {
+			continue
+		}
+		if isKey {
+			fmt.Fprintf(&sb, "%q:", tok)
+			prevKey, _ = tok.(string)
+			isKey = false
+			continue
+		}
+		switch tok.(type) {
+		case string:
+			sb.WriteString("s,")
+		case json.Number:
+			sb.WriteString("n,")
+		case bool:
+			sb.WriteString("b,")
+		case nil:
+			sb.WriteString("null,")
+		}
+		prevKey = ""
+		isKey = expectKey()
+	}
+	return sb.String()
+}
+
+// shapes groups the records of the three internal topics by type and
+// layout: type -> shape -> one example (key and value).
+func (e *env) shapes() map[string]map[string]string {
+	out := map[string]map[string]string{}
+	for _, topic := range []string{"humio-connect-configs", "humio-connect-offsets", "humio-connect-statuses"} {
+		for _, r := range topicRecords(e.t, e.broker.ListenAddrs(), topic) {
+			typ := recordType(topic, r.key)
+			sh := shapeOf(r.value)
+			if typ == "offset" {
+				sh = "key " + shapeOf(r.key) + " value " + sh
+			}
+			if out[typ] == nil {
+				out[typ] = map[string]string{}
+			}
+			if _, ok := out[typ][sh]; !ok {
+				out[typ][sh] = fmt.Sprintf("%s/%d@%d %s %s", topic, r.partition, r.offset, r.key, r.value)
+			}
+		}
+	}
+	return out
+}
+
+// checkShapes logs the layouts of the internal topics' records and fails
+// when one type of record was written in two layouts (tombstones aside).
+func (e *env) checkShapes() {
+	e.t.Helper()
+	all := e.shapes()
+	types := make([]string, 0, len(all))
+	for typ := range all {
+		types = append(types, typ)
+	}
+	sort.Strings(types)
+	for _, typ := range types {
+		var layouts []string
+		for sh, ex := range all[typ] {
+			e.logf("record layout %s: %s (e.g. %s)", typ, sh, ex)
+			if sh != "tombstone" {
+				layouts = append(layouts, sh)
+			}
+		}
+		if len(layouts) > 1 {
+			e.t.Errorf("%s records were written in %d layouts: %v", typ, len(layouts), layouts)
+		}
+	}
 }
