@@ -171,7 +171,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) (err error) {
 	h, err := distributed.New(distributed.Config{
 		WorkerID: adv.WorkerID, URL: adv.URL, GroupID: d.GroupID,
 		Version: builtin.KafkaVersion, Commit: launch.Commit(), ClusterID: clusterID,
-		Registry: reg, Configs: configs, Statuses: statuses, Member: member, Rebalance: m.Rebalance(),
+		Registry: reg, Configs: configs, Statuses: statuses, Member: member, Rebalance: m.Rebalance(groupClient.ClientID),
 		WorkerSyncTimeout: d.WorkerSyncTimeout, WorkerUnsyncBackoff: d.WorkerUnsyncBackoff,
 		ScheduledRebalanceMaxDelay: d.ScheduledRebalanceMaxDelay, RebalanceTimeout: d.RebalanceTimeout,
 		TaskShutdownTimeout:    wc.TaskShutdownGracefulTimeout,

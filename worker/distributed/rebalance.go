@@ -73,7 +73,7 @@ func (h *Herder) onAssigned(e *group.Assigned) {
 	first := h.assignment == nil
 	h.assignment = e
 	h.generation.Store(e.Generation)
-	h.cfg.Rebalance.Completed(e.Protocol, a.LeaderURL, e.Generation)
+	h.cfg.Rebalance.Completed(e.Protocol, a.LeaderURL, e.Generation, len(e.Connectors), len(e.Tasks))
 	h.version = e.Version
 	h.leader = e.IsLeader
 	h.leaderURL = a.LeaderURL

@@ -106,25 +106,29 @@ func (m *Metrics) Collect(ch chan<- prometheus.Metric) {
 	}
 
 	// Per-connector task counts, of the tasks on this worker.
-	per := map[string]map[State]int{}
+	type counts struct {
+		total   int
+		byState map[State]int
+	}
+	per := map[string]*counts{}
 	for k, t := range tasks {
 		c := per[k.Connector]
 		if c == nil {
-			c = map[State]int{}
+			c = &counts{byState: map[State]int{}}
 			per[k.Connector] = c
 		}
 		t.mu.Lock()
-		c[t.state.state]++
-		c[""]++ // the total
+		c.byState[t.state.state]++
+		c.total++
 		t.mu.Unlock()
 	}
 	for _, name := range sortedKeys(per) {
 		c := per[name]
 		l := prometheus.Labels{"connector": name}
 		const g = "connect-worker-metrics"
-		e.attr(g, "connector-total-task-count", float64(c[""]), l)
+		e.attr(g, "connector-total-task-count", float64(c.total), l)
 		for _, s := range []State{StateRunning, StatePaused, StateFailed, StateUnassigned, StateDestroyed, StateRestarting} {
-			e.attr(g, "connector-"+string(s)+"-task-count", float64(c[s]), l)
+			e.attr(g, "connector-"+string(s)+"-task-count", float64(c.byState[s]), l)
 		}
 	}
 
@@ -213,6 +217,9 @@ func (m *Metrics) collectRebalance(e emitter, now int64) {
 		since = float64(now - r.lastDone)
 	}
 	e.attr(g, "time-since-last-rebalance-ms", since, nil)
+	l := prometheus.Labels{"client_id": r.clientID}
+	e.attr("connect-coordinator-metrics", "assigned-connectors", float64(r.assignedConnectors), l)
+	e.attr("connect-coordinator-metrics", "assigned-tasks", float64(r.assignedTasks), l)
 }
 
 func (t *Task) collect(e emitter, k TaskKey, now int64) {

@@ -159,6 +159,7 @@ func (m *Metrics) AddTask(connectorName string, task int, sink bool) *Task {
 		return nil
 	}
 	t := newTask(m, sink)
+	t.state.change(StateUnassigned, m.now())
 	m.mu.Lock()
 	m.tasks[TaskKey{connectorName, task}] = t
 	m.mu.Unlock()
@@ -194,15 +195,16 @@ func (m *Metrics) RemoveTask(connectorName string, task int, t *Task) {
 }
 
 // Rebalance turns on the connect-worker-rebalance-metrics group (the
-// distributed herder's) and returns it.
-func (m *Metrics) Rebalance() *Rebalance {
+// distributed herder's) and connect-coordinator-metrics, whose client_id
+// is clientID (the group membership client's), and returns them.
+func (m *Metrics) Rebalance(clientID string) *Rebalance {
 	if m == nil {
 		return nil
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.rebalance == nil {
-		m.rebalance = &Rebalance{m: m, w: newWindow(m.cfg.Samples, m.cfg.Window), lastDone: -1}
+		m.rebalance = &Rebalance{m: m, clientID: clientID, w: newWindow(m.cfg.Samples, m.cfg.Window), lastDone: -1}
 	}
 	return m.rebalance
 }
@@ -242,15 +244,17 @@ func (m *Metrics) RemoveClient(id string) {
 
 // Rebalance records the group rebalances of a distributed worker.
 type Rebalance struct {
-	m *Metrics
+	m        *Metrics
+	clientID string
 	// guarded by m.mu
-	protocol, leader string
-	epoch            int32
-	completed        int64
-	rebalancing      bool
-	started          int64
-	lastDone         int64 // -1 before the first
-	w                Window
+	assignedConnectors, assignedTasks int
+	protocol, leader                  string
+	epoch                             int32
+	completed                         int64
+	rebalancing                       bool
+	started                           int64
+	lastDone                          int64 // -1 before the first
+	w                                 Window
 }
 
 // Started records that a rebalance began (a no-op while one is under way).
@@ -265,8 +269,9 @@ func (r *Rebalance) Started() {
 	}
 }
 
-// Completed records that this worker joined the group with an assignment.
-func (r *Rebalance) Completed(protocol, leader string, generation int32) {
+// Completed records that this worker joined the group with an assignment
+// under which it owns connectors connectors and tasks tasks.
+func (r *Rebalance) Completed(protocol, leader string, generation int32, connectors, tasks int) {
 	if r == nil {
 		return
 	}
@@ -280,6 +285,7 @@ func (r *Rebalance) Completed(protocol, leader string, generation int32) {
 	r.completed++
 	r.lastDone = now
 	r.protocol, r.leader, r.epoch = protocol, leader, generation
+	r.assignedConnectors, r.assignedTasks = connectors, tasks
 }
 
 // Task is the groups of one task: connector-task-metrics,

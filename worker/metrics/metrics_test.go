@@ -169,12 +169,13 @@ func TestCollectorNamesAndValues(t *testing.T) {
 	st.SetTaskMetrics(reporter{}.Metrics)
 	st.SetErrorStats(func() ErrorStats { return ErrorStats{Retries: 2} })
 	m.TaskState("s", 0, StateRunning)
+	m.AddTask("s", 1, true) // not started yet: unassigned
 	src := m.AddTask("src", 1, false)
 	m.TaskState("src", 1, StatePaused)
-	r := m.Rebalance()
+	r := m.Rebalance("connect-w1")
 	r.Started()
 	c.add(250 * time.Millisecond)
-	r.Completed("sessioned", "leader-1", 7)
+	r.Completed("sessioned", "leader-1", 7, 1, 3)
 	m.AddClient("connect-w1", func() ClientStats { return ClientStats{ConnectionCount: 2, RequestRate: 1, ResponseRate: 1} })
 
 	st.SinkRead(500)
@@ -199,7 +200,9 @@ func TestCollectorNamesAndValues(t *testing.T) {
 		want   float64
 	}{
 		{"kafka_connect_connect_worker_metrics_connector_count", map[string]string{"connector": "aggregate"}, 1},
-		{"kafka_connect_connect_worker_metrics_task_count", map[string]string{"connector": "aggregate"}, 2},
+		{"kafka_connect_connect_worker_metrics_task_count", map[string]string{"connector": "aggregate"}, 3},
+		{"kafka_connect_connect_worker_metrics_connector_total_task_count", map[string]string{"connector": "s"}, 2},
+		{"kafka_connect_connect_worker_metrics_connector_unassigned_task_count", map[string]string{"connector": "s"}, 1},
 		{"kafka_connect_connect_worker_metrics_connector_startup_attempts_total", map[string]string{"connector": "aggregate"}, 2},
 		{"kafka_connect_connect_worker_metrics_connector_startup_failure_total", map[string]string{"connector": "aggregate"}, 1},
 		{"kafka_connect_connect_worker_metrics_connector_startup_failure", map[string]string{"connector": "aggregate"}, 1},
@@ -234,6 +237,8 @@ func TestCollectorNamesAndValues(t *testing.T) {
 		{"kafka_connect_connect_worker_rebalance_metrics_completed_rebalances_total", nil, 1},
 		{"kafka_connect_connect_worker_rebalance_metrics_completed_rebalances", nil, 1},
 		{"kafka_connect_connect_worker_rebalance_metrics_epoch", nil, 7},
+		{"kafka_connect_connect_coordinator_metrics_assigned_tasks", map[string]string{"client_id": "connect-w1"}, 3},
+		{"kafka_connect_connect_coordinator_metrics_assigned_connectors", map[string]string{"client_id": "connect-w1"}, 1},
 		{"kafka_connect_connect_worker_rebalance_metrics_rebalance_avg_time_ms", nil, 250},
 		{"kafka_connect_connect_worker_rebalance_metrics_time_since_last_rebalance_ms", nil, 1000},
 		{"kafka_connect_connect_metrics_connection_count", map[string]string{"client_id": "connect-w1"}, 2},
@@ -274,7 +279,7 @@ func TestNilMetricsAreNoOps(t *testing.T) {
 	task.SinkRead(1)
 	task.SinkPut(1, time.Millisecond)
 	task.CommitDone(time.Millisecond, true)
-	m.Rebalance().Started()
+	m.Rebalance("c").Started()
 	h, err := Handler(nil)
 	if err != nil {
 		t.Fatal(err)
