@@ -811,3 +811,32 @@ func (e *env) checkShapes() {
 		}
 	}
 }
+
+// goWarnings returns the WARN and ERROR lines of one of our workers' logs
+// except the start-up notes on the seed's worker.properties (Kafka 2.x
+// keys, plugin.path), which concern the file, not the group.
+func goWarnings(w *worker) []string {
+	var out []string
+	for _, l := range strings.Split(w.proc.Output(), "\n") {
+		if (strings.Contains(l, "level=WARN") || strings.Contains(l, "level=ERROR")) && !strings.Contains(l, "logger=connect.config") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// logWarnings lists every worker's remaining WARN and ERROR lines in the
+// test log (Java's through javaIgnored).
+func (e *env) logWarnings() {
+	e.t.Helper()
+	for _, w := range e.workers {
+		warns := goWarnings(w)
+		if w.kind == javaKind {
+			warns = javaWarnings(w, javaIgnored)
+		}
+		e.logf("%s: %d WARN/ERROR lines", w.name, len(warns))
+		for _, l := range warns {
+			e.logf("  %s: %s", w.name, l)
+		}
+	}
+}

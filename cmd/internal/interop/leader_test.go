@@ -83,6 +83,7 @@ func TestInteropLeaderChange(t *testing.T) {
 	if topic.missing > 0 || events.missing > 0 || logs.missing > 0 {
 		t.Errorf("lost records: source %d, sink-events %d, sink-logs %d", topic.missing, events.missing, logs.missing)
 	}
+	e.logWarnings()
 	// The Java worker's log, for the record: after a SIGKILL some WARN
 	// lines about the dead member are expected, so they are listed, not
 	// failed on.

@@ -70,12 +70,12 @@ func migrate(t *testing.T, from, to kind) {
 		e.waitRunning(120*time.Second, ld.work)
 		// Rolling: the new worker takes its share before the old one goes.
 		proctest.WaitFor(t, 60*time.Second, func() error {
-			if e.owners(n, ld.names()...)[n.name] == 0 {
+			if e.owners(n, append(ld.names(), "mig-paused", "mig-stopped")...)[n.name] == 0 {
 				return fmt.Errorf("%s runs nothing yet", n.name)
 			}
 			return nil
 		})
-		e.logf("%s joined; work: %v", n.name, e.owners(n, ld.names()...))
+		e.logf("%s joined; work: %v", n.name, e.owners(n, append(ld.names(), "mig-paused", "mig-stopped")...))
 		at := ld.lines(ld.outEvents)
 		t0 := time.Now()
 		e.stop(o, syscall.SIGTERM)
@@ -149,6 +149,7 @@ func migrate(t *testing.T, from, to kind) {
 	if topic.duplicates > 0 || te.duplicates > 0 || tlg.duplicates > 0 {
 		t.Errorf("graceful stops gave duplicates: source %d, sink-events %d, sink-logs %d", topic.duplicates, te.duplicates, tlg.duplicates)
 	}
+	e.logWarnings()
 	// Both kinds wrote the internal topics: each type of record must be
 	// laid out alike whoever wrote it.
 	e.checkShapes()

@@ -121,6 +121,7 @@ func TestInteropMixedGroup(t *testing.T) {
 				tl := tallyFile(t, sent, filepath.Join(e.dir, name+".txt"))
 				e.logf("FIGURES mixed %s-leader %s: produced %d, arrived %d lines, missing %d, duplicates %d", lead, name, tl.sent, tl.lines, tl.missing, tl.duplicates)
 			}
+			e.logWarnings()
 			for _, w := range e.workers {
 				if w.kind != javaKind {
 					continue
