@@ -43,7 +43,11 @@ interop: build
 	  echo "make interop: skipped: set JW_OUT (a built javaworker) or KAFKA_GITDIR (a git dir of apache/kafka)"; exit 0; fi; \
 	jw="$(JW_OUT)"; \
 	if [ -z "$$jw" ]; then jw=$(CURDIR)/.interop/jw; [ -x "$$jw/run" ] || $(JW_BUILD) "$(KAFKA_GITDIR)" "$$jw" || exit 1; fi; \
-	JW_OUT=$$jw $(GO) test -count=1 -v -timeout 60m -run 'TestInterop' ./cmd/internal/interop/
+	mkdir -p .interop; \
+	{ JW_OUT=$$jw $(GO) test -count=1 -v -timeout 60m -run 'TestInterop' ./cmd/internal/interop/ 2>&1; echo $$? >.interop/rc; } | tee .interop/interop.log; \
+	echo "== make interop: figures (full log: .interop/interop.log)"; \
+	grep -E 'FIGURES|^(---|ok|FAIL)' .interop/interop.log | sed -E 's/^ +[a-z_]+_test\.go:[0-9]+: \[ *[0-9.]+s\] FIGURES /  /'; \
+	exit $$(cat .interop/rc)
 
 clean:
 	rm -rf $(BIN) quickstart-data
