@@ -253,3 +253,22 @@ func TestOwnWriteDoesNotUndoLaterRecords(t *testing.T) {
 		})
 	}
 }
+
+// A Java sink task writes a status-topic record for every record it
+// consumes until it reads its own first one back (Kafka's
+// WorkerTask.recordActiveTopic checks only its local cache), so a burst of
+// records leaves as many copies, from several tasks. They are one active
+// topic; the last copy wins, as in Java's KafkaStatusBackingStore.
+func TestStatusStoreReadsJavasDuplicateTopicRecordsAsOne(t *testing.T) {
+	brokers := newCluster(t)
+	raw := openRaw(t, brokers, "dup-topic", 5)
+	for i := range 20 {
+		raw.write(t, "status-topic-logs:connector-sink1", str(
+			`{"topic":{"name":"logs","connector":"sink1","task":`+strconv.Itoa(i%2)+`,"discoverTimestamp":`+strconv.Itoa(1700000000000+i)+`}}`))
+	}
+	s := startStatusStore(t, brokers, "dup-topic", nil)
+	want := storage.TopicStatus{Topic: "logs", Connector: "sink1", Task: 1, Discover: time.UnixMilli(1700000000019)}
+	if ts := s.Topics("sink1"); len(ts) != 1 || ts[0] != want {
+		t.Errorf("topics %+v, want only %+v", ts, want)
+	}
+}
