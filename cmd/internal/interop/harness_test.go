@@ -234,6 +234,24 @@ func (e *env) leader() (*worker, error) {
 	return nil, fmt.Errorf("leader %v is not a live worker", urls)
 }
 
+// settled is nil when every live worker's last rebalance is the same
+// generation under the same leader.
+func (e *env) settled() error {
+	var first join
+	for i, w := range e.live() {
+		j, ok := w.lastJoin()
+		if !ok {
+			return fmt.Errorf("%s has not joined", w.name)
+		}
+		if i == 0 {
+			first = j
+		} else if j != first {
+			return fmt.Errorf("rebalancing: %s is at %+v, another at %+v", w.name, j, first)
+		}
+	}
+	return nil
+}
+
 // byID returns the worker with the worker_id id.
 func (e *env) byID(id string) *worker {
 	for _, w := range e.workers {
