@@ -1,7 +1,10 @@
 package interop
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"path/filepath"
 	"reflect"
 	"sort"
@@ -21,15 +24,18 @@ import (
 // workers, and every worker answers the same for every REST read. It runs
 // once with our worker leading and once with the Java worker leading.
 func TestInteropMixedGroup(t *testing.T) {
-	for _, lead := range []kind{goKind, javaKind} {
-		t.Run(string(lead)+"-leader", func(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		order []kind
+	}{
+		{"go-leader", []kind{goKind, javaKind, goKind}},
+		{"java-leader", []kind{javaKind, goKind, goKind}},
+		// The baseline: what Java workers alone answer and log.
+		{"java-only", []kind{javaKind, javaKind, javaKind}},
+	} {
+		lead, order := c.order[0], c.order
+		t.Run(c.name, func(t *testing.T) {
 			e := newEnv(t, kfake.SeedTopics(6, "mix-logs"))
-			var order []kind
-			if lead == goKind {
-				order = []kind{goKind, javaKind, goKind}
-			} else {
-				order = []kind{javaKind, goKind, goKind}
-			}
 			for _, k := range order {
 				e.start(k)
 			}
@@ -43,23 +49,15 @@ func TestInteropMixedGroup(t *testing.T) {
 				t.Fatalf("leader is %s, want a %s worker", leader.name, lead)
 			}
 			e.logf("leader: %s", leader.name)
-			var javaF, goF *worker
+			// mix-a and mix-b through the two followers (one of each kind
+			// when both kinds follow), mix-c through the leader.
+			var followers []*worker
 			for _, w := range e.workers {
-				switch {
-				case w == leader:
-				case w.kind == javaKind && javaF == nil:
-					javaF = w
-				case w.kind == goKind && goF == nil:
-					goF = w
+				if w != leader {
+					followers = append(followers, w)
 				}
 			}
-			through := map[string]*worker{"mix-a": goF, "mix-c": leader}
-			if javaF != nil {
-				through["mix-b"] = javaF
-			} else {
-				// The Java worker leads: the second of ours is a follower too.
-				through["mix-b"] = e.workers[2]
-			}
+			through := map[string]*worker{"mix-a": followers[0], "mix-b": followers[1], "mix-c": leader}
 			names := []string{"mix-a", "mix-b", "mix-c"}
 			for _, name := range names {
 				e.create(through[name], name, map[string]string{
@@ -91,12 +89,43 @@ func TestInteropMixedGroup(t *testing.T) {
 					otherKindForwarded = true
 				}
 			}
-			if !otherKindForwarded {
+			if !otherKindForwarded && c.name != "java-only" {
 				t.Errorf("no connector ran on a follower of the other kind than the leader: task-config forwarding across kinds not shown")
 			}
 
 			// Every REST read answers the same from any worker.
 			proctest.WaitFor(t, 30*time.Second, func() error { return e.sameReads(names) })
+
+			// Config updates and a delete, each through another worker:
+			// both kinds of follower forward them to the leader, and every
+			// worker then runs and answers the new task counts.
+			sizes := map[string]int{"mix-a": 2, "mix-b": 4, "mix-c": 1}
+			for i, name := range names {
+				e.send(e.workers[i], http.MethodPut, "/connectors/"+name+"/config", map[string]string{
+					"connector.class": "org.apache.kafka.connect.file.FileStreamSinkConnector",
+					"tasks.max":       fmt.Sprint(sizes[name]), "topics": "mix-logs", "file": filepath.Join(e.dir, name+".txt"),
+				}, http.StatusOK)
+			}
+			e.waitRunning(120*time.Second, sizes)
+			proctest.WaitFor(t, 30*time.Second, func() error { return e.sameReads(names) })
+			// workers[1] is a follower of the other kind than the leader.
+			e.send(e.workers[1], http.MethodDelete, "/connectors/mix-c", nil, http.StatusNoContent)
+			names = names[:2]
+			proctest.WaitFor(t, 60*time.Second, func() error {
+				for _, w := range e.live() {
+					ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+					code, b, err := proctest.HTTP(ctx, http.MethodGet, w.url+"/connectors/mix-c/status", "")
+					cancel()
+					if err != nil {
+						return err
+					}
+					if code != http.StatusNotFound {
+						return fmt.Errorf("%s still answers %d %s for mix-c", w.name, code, b)
+					}
+				}
+				return e.sameReads(names)
+			})
+			e.logf("mix-c deleted through %s; every worker answers 404", e.workers[1].name)
 
 			// Records produced reach every connector's file, whichever
 			// worker runs its tasks.
@@ -119,7 +148,7 @@ func TestInteropMixedGroup(t *testing.T) {
 			})
 			for _, name := range names {
 				tl := tallyFile(t, sent, filepath.Join(e.dir, name+".txt"))
-				e.logf("FIGURES mixed %s-leader %s: produced %d, arrived %d lines, missing %d, duplicates %d", lead, name, tl.sent, tl.lines, tl.missing, tl.duplicates)
+				e.logf("FIGURES mixed %s %s: produced %d, arrived %d lines, missing %d, duplicates %d", c.name, name, tl.sent, tl.lines, tl.missing, tl.duplicates)
 			}
 			e.logWarnings()
 			for _, w := range e.workers {
@@ -142,7 +171,7 @@ func (e *env) sameReads(names []string) error {
 	for _, name := range names {
 		paths = append(paths, "/connectors/"+name, "/connectors/"+name+"/config", "/connectors/"+name+"/tasks",
 			"/connectors/"+name+"/status")
-		for i := range 3 {
+		for i := range 5 {
 			paths = append(paths, fmt.Sprintf("/connectors/%s/tasks/%d/status", name, i))
 		}
 	}
@@ -150,11 +179,23 @@ func (e *env) sameReads(names []string) error {
 		var first any
 		var firstW *worker
 		for _, w := range e.live() {
-			var v any
-			if err := proctest.GetJSON(w.url+p, &v); err != nil {
+			// The status code counts too: a task beyond tasks.max is a
+			// 404 everywhere.
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			code, body, err := proctest.HTTP(ctx, http.MethodGet, w.url+p, "")
+			cancel()
+			if err != nil {
 				return fmt.Errorf("%s: %w", w.name, err)
 			}
-			v = normalize(v)
+			var v any
+			if err := json.Unmarshal([]byte(body), &v); err != nil {
+				return fmt.Errorf("GET %s%s: %d %q: %w", w.url, p, code, body, err)
+			}
+			if code != http.StatusOK {
+				// Messages differ in wording; the code is what must match.
+				v = nil
+			}
+			v = []any{float64(code), normalize(v)}
 			if firstW == nil {
 				first, firstW = v, w
 				continue
