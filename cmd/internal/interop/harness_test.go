@@ -741,7 +741,7 @@ func recordType(topic string, key []byte) string {
 	if strings.HasSuffix(topic, "offsets") {
 		return "offset"
 	}
-	for _, p := range []string{"status-connector-", "status-task-", "status-topic-", "target-state-", "connector-", "task-", "commit-"} {
+	for _, p := range []string{"status-connector-", "status-task-", "status-topic-", "target-state-", "restart-connector-", "connector-", "task-", "commit-"} {
 		if strings.HasPrefix(k, p) {
 			return strings.TrimSuffix(p, "-")
 		}

@@ -96,6 +96,42 @@ func TestInteropMixedGroup(t *testing.T) {
 			// Every REST read answers the same from any worker.
 			proctest.WaitFor(t, 30*time.Second, func() error { return e.sameReads(names) })
 
+			// A restart of connectors and tasks through one of our
+			// followers: our leader writes restart-connector records to
+			// the config topic, and the Java worker restarts the tasks it
+			// runs. (Only with our leader: the javaworker's HTTP front
+			// ignores includeTasks, so a Java leader would get the
+			// connector-only form.)
+			if c.name == "go-leader" {
+				var javaTasks []string
+				for _, name := range names {
+					st, err := status(leader, name)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, tk := range st.Tasks {
+						if w := e.byID(tk.WorkerID); w.kind == javaKind {
+							javaTasks = append(javaTasks, fmt.Sprintf("%s-%d", name, tk.ID))
+						}
+					}
+					e.send(followers[1], http.MethodPost, "/connectors/"+name+"/restart?includeTasks=true", nil, http.StatusAccepted)
+				}
+				if len(javaTasks) == 0 {
+					t.Fatalf("no task runs on the Java worker")
+				}
+				jw := followers[0]
+				proctest.WaitFor(t, 60*time.Second, func() error {
+					for _, id := range javaTasks {
+						if !strings.Contains(jw.proc.Output(), "Task '"+id+"' restart successful") {
+							return fmt.Errorf("%s has not restarted %s", jw.name, id)
+						}
+					}
+					return nil
+				})
+				e.waitRunning(120*time.Second, map[string]int{"mix-a": 3, "mix-b": 3, "mix-c": 3})
+				e.logf("restart requests written by our leader restarted %s on %s", javaTasks, jw.name)
+			}
+
 			// Config updates and a delete, each through another worker:
 			// both kinds of follower forward them to the leader, and every
 			// worker then runs and answers the new task counts.
@@ -150,6 +186,7 @@ func TestInteropMixedGroup(t *testing.T) {
 				tl := tallyFile(t, sent, filepath.Join(e.dir, name+".txt"))
 				e.logf("FIGURES mixed %s %s: produced %d, arrived %d lines, missing %d, duplicates %d", c.name, name, tl.sent, tl.lines, tl.missing, tl.duplicates)
 			}
+			e.checkShapes()
 			e.logWarnings()
 			for _, w := range e.workers {
 				if w.kind != javaKind {
