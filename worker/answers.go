@@ -2,6 +2,7 @@ package worker
 
 import (
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 
@@ -44,15 +45,20 @@ func (v *ConfigValidation) AddNullErrors(nulls []string) {
 	}
 }
 
-// CreateValidationError maps a validation that could not run to the 400 a
-// create or update answers (no connector.class, an unknown class).
+// CreateValidationError maps a validation that could not run to what a
+// create or update answers: 400 without connector.class, and 500 for an
+// unknown class. The 500 is Java's: its plugin lookup throws a plain
+// ConnectException, not a ConnectRestException, and Connect's REST layer
+// answers every such exception with 500 (seen against Kafka's own worker
+// by `make interop`).
 func CreateValidationError(props map[string]string, err error) error {
 	if errors.Is(err, ErrNoConnectorClass) {
 		return herder.BadRequestf("Connector config %v contains no connector type", slices.Sorted(maps.Keys(props)))
 	}
 	var unknown *plugin.UnknownPluginError
 	if errors.As(err, &unknown) {
-		return herder.BadRequestf("Failed to find any class that implements Connector and which name matches %s: %v", props[ConnectorClassConfig], err)
+		// No Kind: the REST layer answers 500.
+		return &herder.Error{Message: fmt.Sprintf("Failed to find any class that implements Connector and which name matches %s: %v", props[ConnectorClassConfig], err), Err: err}
 	}
 	return err
 }

@@ -201,3 +201,28 @@ func TestValidateNullValuesAndUnknownClass(t *testing.T) {
 		t.Fatalf("connector's own key %+v", e)
 	}
 }
+
+// A create or update naming no connector.class is a 400; one naming an
+// unknown class is the 500 Java answers (its plugin lookup throws a plain
+// ConnectException), with Java's message first.
+func TestCreateValidationErrorStatusKinds(t *testing.T) {
+	reg := testRegistry(t, newMemBackend())
+	props := map[string]string{"name": "x"}
+	_, err := worker.ValidateConnectorConfig(reg, props)
+	if got := worker.CreateValidationError(props, err); !errors.Is(got, herder.ErrBadRequest) ||
+		got.Error() != "Connector config [name] contains no connector type" {
+		t.Errorf("no class: %v", got)
+	}
+	props = map[string]string{"name": "x", "connector.class": "com.example.Nope"}
+	_, err = worker.ValidateConnectorConfig(reg, props)
+	got := worker.CreateValidationError(props, err)
+	for _, kind := range []error{herder.ErrBadRequest, herder.ErrNotFound, herder.ErrConflict, herder.ErrAlreadyExists} {
+		if errors.Is(got, kind) {
+			t.Errorf("unknown class is %v, want no kind (500): %v", kind, got)
+		}
+	}
+	var unknown *plugin.UnknownPluginError
+	if !errors.As(got, &unknown) || !strings.HasPrefix(got.Error(), "Failed to find any class that implements Connector and which name matches com.example.Nope") {
+		t.Errorf("unknown class: %v", got)
+	}
+}

@@ -281,7 +281,7 @@ func TestRESTAPIOnEveryWorker(t *testing.T) {
 				`{"name":"bad","config":{"connector.class":"FileStreamSink","topics":"rest-in","tasks.max":"0"}}`, 400,
 				"Connector configuration is invalid and contains the following 1 error(s):\nInvalid value 0 for configuration tasks.max: Value must be at least 1")
 			expectError(t, http.MethodPost, w.url+"/connectors",
-				`{"name":"bad","config":{"connector.class":"NoSuchConnector","topics":"rest-in"}}`, 400,
+				`{"name":"bad","config":{"connector.class":"NoSuchConnector","topics":"rest-in"}}`, 500,
 				"Failed to find any class that implements Connector and which name matches NoSuchConnector")
 		}
 	})
