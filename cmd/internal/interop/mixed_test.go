@@ -96,6 +96,40 @@ func TestInteropMixedGroup(t *testing.T) {
 			// Every REST read answers the same from any worker.
 			proctest.WaitFor(t, 30*time.Second, func() error { return e.sameReads(names) })
 
+			// Invalid connector configs are refused alike by every
+			// worker, whoever leads, and create nothing.
+			// (An unknown class is a 500 in Java: its plugin lookup throws
+			// a plain ConnectException.)
+			for _, bad := range []struct {
+				name, why string
+				config    map[string]string
+				want      int
+			}{
+				{"bad-no-topics", "a sink without topics", map[string]string{
+					"connector.class": "org.apache.kafka.connect.file.FileStreamSinkConnector", "tasks.max": "1"}, http.StatusBadRequest},
+				{"bad-class", "an unknown connector class", map[string]string{
+					"connector.class": "com.example.NoSuchConnector", "tasks.max": "1", "topics": "mix-logs"}, http.StatusInternalServerError},
+			} {
+				codes := map[string]int{}
+				for _, w := range e.workers {
+					b, _ := json.Marshal(map[string]any{"name": bad.name, "config": bad.config})
+					ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+					code, body, err := proctest.HTTP(ctx, http.MethodPost, w.url+"/connectors", string(b))
+					cancel()
+					if err != nil {
+						t.Fatal(err)
+					}
+					codes[w.name] = code
+					e.logf("%s: POST %s through %s: %d %.200s", bad.why, bad.name, w.name, code, body)
+				}
+				for name, code := range codes {
+					if code != bad.want {
+						t.Errorf("%s: %s answered %d, want %d (all: %v)", bad.why, name, code, bad.want, codes)
+					}
+				}
+			}
+			proctest.WaitFor(t, 30*time.Second, func() error { return e.sameReads(names) })
+
 			// A restart of connectors and tasks through one of our
 			// followers: our leader writes restart-connector records to
 			// the config topic, and the Java worker restarts the tasks it
