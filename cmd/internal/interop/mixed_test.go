@@ -96,6 +96,36 @@ func TestInteropMixedGroup(t *testing.T) {
 			// Every REST read answers the same from any worker.
 			proctest.WaitFor(t, 30*time.Second, func() error { return e.sameReads(names) })
 
+			// Failed tasks: a sink whose file cannot be created fails its
+			// three tasks on all three workers; every worker reports each
+			// FAILED task with the trace its owner wrote, whichever kind.
+			e.create(leader, "mix-fail", map[string]string{
+				"connector.class": "org.apache.kafka.connect.file.FileStreamSinkConnector",
+				"tasks.max":       "3", "topics": "mix-logs", "file": filepath.Join(e.dir, "no-such-dir", "out.txt"),
+			})
+			proctest.WaitFor(t, 60*time.Second, func() error {
+				for _, w := range e.live() {
+					st, err := status(w, "mix-fail")
+					if err != nil {
+						return err
+					}
+					if len(st.Tasks) != 3 {
+						return fmt.Errorf("%s: %d tasks", w.name, len(st.Tasks))
+					}
+					for _, tk := range st.Tasks {
+						if tk.State != "FAILED" || tk.Trace == "" {
+							return fmt.Errorf("%s says mix-fail-%d is %s (trace %q)", w.name, tk.ID, tk.State, tk.Trace)
+						}
+					}
+				}
+				return e.sameReads([]string{"mix-fail"})
+			})
+			st, _ := status(leader, "mix-fail")
+			for _, tk := range st.Tasks {
+				first, _, _ := strings.Cut(tk.Trace, "\n")
+				e.logf("mix-fail-%d FAILED on %s: %.160s", tk.ID, e.nameOf(tk.WorkerID), first)
+			}
+
 			// Invalid connector configs are refused alike by every
 			// worker, whoever leads, and create nothing.
 			// (An unknown class is a 500 in Java: its plugin lookup throws
