@@ -17,8 +17,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -234,7 +236,7 @@ func Load(e Env, o Options) (*config.WorkerConfig, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, k := range sortedKeys(props) {
+	for _, k := range slices.Sorted(maps.Keys(props)) {
 		if old, ok := merged[k]; ok && old != props[k] {
 			log.Info("environment variable overrides a key of the worker config file", "key", k, "variable", strings.TrimPrefix(origins[k], Origin+" "), "file", o.File)
 		}
@@ -261,7 +263,7 @@ func (e Env) with(name, value string) Env {
 func Render(props map[string]string) []byte {
 	var b strings.Builder
 	b.WriteString("# Rendered from the CONNECT_* environment by connect-distributed, as cp-kafka-connect does.\n")
-	for _, k := range sortedKeys(props) {
+	for _, k := range slices.Sorted(maps.Keys(props)) {
 		b.WriteString(escape(k, true))
 		b.WriteByte('=')
 		b.WriteString(escape(props[k], false))
@@ -332,13 +334,4 @@ func WriteProperties(path string, data []byte) (bool, error) {
 		return false, err
 	}
 	return true, nil
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
