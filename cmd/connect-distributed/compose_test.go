@@ -5,6 +5,7 @@ import (
 	"debug/elf"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -283,27 +284,19 @@ func TestComposeEnvironmentRefusesBadStarts(t *testing.T) {
 	}
 	for _, name := range dockerenv.Required() {
 		t.Run(name, func(t *testing.T) {
-			env := copyEnv(base)
+			env := maps.Clone(base)
 			delete(env, name)
 			run(t, env, name+" is required")
 		})
 	}
 	t.Run("bad value", func(t *testing.T) {
-		env := copyEnv(base)
+		env := maps.Clone(base)
 		env["CONNECT_OFFSET_FLUSH_INTERVAL_MS"] = "abc"
 		run(t, env, `environment CONNECT_OFFSET_FLUSH_INTERVAL_MS: offset.flush.interval.ms="abc": expected a LONG`)
 	})
 	t.Run("bad log level", func(t *testing.T) {
-		env := copyEnv(base)
+		env := maps.Clone(base)
 		env["CONNECT_LOG4J_ROOT_LOGLEVEL"] = "LOUD"
 		run(t, env, `CONNECT_LOG4J_ROOT_LOGLEVEL="LOUD"`)
 	})
-}
-
-func copyEnv(m map[string]string) map[string]string {
-	c := make(map[string]string, len(m))
-	for k, v := range m {
-		c[k] = v
-	}
-	return c
 }
