@@ -428,13 +428,18 @@ func (t *Task) SourcePoll(n int, d time.Duration) {
 	t.mu.Unlock()
 }
 
-// SourceWritten records records the producer acknowledged.
-func (t *Task) SourceWritten(n int) {
+// SourceWritten records records the producer acknowledged and how many
+// polled records still wait for an acknowledgement after them
+// (source-record-active-count), as Java records both on each write.
+func (t *Task) SourceWritten(n int, active int64) {
 	if t == nil || n == 0 {
 		return
 	}
 	t.mu.Lock()
-	t.write.Record(float64(n), t.m.now())
+	now := t.m.now()
+	t.write.Record(float64(n), now)
+	t.activeNow = float64(active)
+	t.active.Record(float64(active), now)
 	t.mu.Unlock()
 }
 

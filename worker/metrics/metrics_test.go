@@ -185,7 +185,9 @@ func TestCollectorNamesAndValues(t *testing.T) {
 	st.CommitDone(5*time.Millisecond, true)
 	st.CommitDone(15*time.Millisecond, false)
 	src.SourcePoll(10, time.Millisecond)
-	src.SourceWritten(10)
+	src.SourceActive(10)
+	src.SourceWritten(4, 6)
+	src.SourceWritten(6, 0)
 	c.add(time.Second)
 
 	h, err := Handler(m)
@@ -230,6 +232,9 @@ func TestCollectorNamesAndValues(t *testing.T) {
 		{"kafka_connect_connector_task_metrics_pause_ratio", map[string]string{"connector": "src", "task": "1"}, 1},
 		{"kafka_connect_source_task_metrics_source_record_poll_total", map[string]string{"connector": "src", "task": "1"}, 10},
 		{"kafka_connect_source_task_metrics_source_record_write_total", map[string]string{"connector": "src", "task": "1"}, 10},
+		{"kafka_connect_source_task_metrics_source_record_active_count", map[string]string{"connector": "src", "task": "1"}, 0},
+		{"kafka_connect_source_task_metrics_source_record_active_count_max", map[string]string{"connector": "src", "task": "1"}, 10},
+		{"kafka_connect_source_task_metrics_source_record_active_count_avg", map[string]string{"connector": "src", "task": "1"}, 16.0 / 3},
 		{"kafka_connect_task_error_metrics_total_retries", sl, 2},
 		{"kafka_connect_task_error_metrics_total_record_failures", map[string]string{"connector": "src", "task": "1"}, 0},
 		{"kafka_connect_humio_sink_task_metrics_bulk_requests_total", sl, 3},

@@ -542,7 +542,9 @@ func (t *Task) readAcks(ctx context.Context, producer sarama.AsyncProducer) {
 			}
 			sub := m.Metadata.(*submitted)
 			t.tracker.ack(sub)
-			t.cfg.Metrics.SourceWritten(1)
+			if t.cfg.Metrics != nil {
+				t.cfg.Metrics.SourceWritten(1, int64(t.tracker.inFlight()))
+			}
 			t.commitRecord(sub.rec, &connector.RecordMetadata{
 				Topic: m.Topic, Partition: m.Partition, Offset: m.Offset, Timestamp: m.Timestamp.UnixMilli(),
 			})
