@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -90,15 +91,48 @@ func Broker(t testing.TB, opts ...kfake.Opt) *kfake.Cluster {
 	return c
 }
 
-// FreePort returns a TCP port that was free a moment ago.
+// FreePort returns a TCP port that was free a moment ago, for a child
+// process to listen on. It picks from below the kernel's ephemeral range
+// where it can: a port taken from that range (as listening on port 0
+// gives) may be handed to some other test's outgoing connection before
+// the child binds it, and the child then fails with "address already in
+// use".
 func FreePort(t testing.TB) int {
 	t.Helper()
+	if lo, hi, ok := belowEphemeral(); ok {
+		for range 100 {
+			port := lo + rand.IntN(hi-lo)
+			l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+			if err == nil {
+				l.Close()
+				return port
+			}
+		}
+	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
+}
+
+// belowEphemeral returns a range of ports under Linux's ephemeral range
+// (ip_local_port_range), false where there is none to read or no room.
+func belowEphemeral() (lo, hi int, ok bool) {
+	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err != nil {
+		return 0, 0, false
+	}
+	var first, last int
+	if _, err := fmt.Sscan(string(b), &first, &last); err != nil {
+		return 0, 0, false
+	}
+	const floor = 10000
+	if first-floor < 1000 {
+		return 0, 0, false
+	}
+	return floor, first, true
 }
 
 // WriteFile writes a file under dir and returns its path.
