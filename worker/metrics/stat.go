@@ -11,19 +11,18 @@ type sample struct {
 	count int64
 	sum   float64
 	max   float64
-	min   float64
 }
 
 func (s *sample) reset(now int64) {
-	*s = sample{start: now, max: math.Inf(-1), min: math.Inf(1)}
+	*s = sample{start: now, max: math.Inf(-1)}
 }
 
 // Window keeps the last few time slices of a recorded value, as Kafka's
 // SampledStat does (metrics.num.samples slices of metrics.sample.window.ms
 // each): a value lands in the current slice, a slice is complete once its
 // window has passed, and slices older than all windows together are
-// forgotten when measured. One Window answers Kafka's Rate, Avg, Max and
-// Min over the same records, so a sensor with several stats needs one.
+// forgotten when measured. One Window answers Kafka's Rate, Avg and Max
+// over the same records, so a sensor with several stats needs one.
 // It also keeps the cumulative sum and count (CumulativeSum,
 // CumulativeCount). A Window is not safe for concurrent use; its owner
 // (a task's group) holds a lock.
@@ -53,7 +52,6 @@ func (w *Window) Record(v float64, now int64) {
 	s.sum += v
 	s.count++
 	s.max = max(s.max, v)
-	s.min = min(s.min, v)
 }
 
 func (w *Window) currentSample(now int64) *sample {
@@ -107,22 +105,6 @@ func (w *Window) Max(now int64) float64 {
 	for _, s := range w.samples {
 		if s.count > 0 {
 			m = max(m, s.max)
-			n += s.count
-		}
-	}
-	if n == 0 {
-		return math.NaN()
-	}
-	return m
-}
-
-// Min is the smallest value in the window, NaN when there are none.
-func (w *Window) Min(now int64) float64 {
-	w.purge(now)
-	m, n := math.Inf(1), int64(0)
-	for _, s := range w.samples {
-		if s.count > 0 {
-			m = min(m, s.min)
 			n += s.count
 		}
 	}
