@@ -475,75 +475,64 @@ func javaWarnings(w *worker, ignore []*regexp.Regexp) []string {
 	return out
 }
 
-// fileSource appends numbered lines to a file, each in one write, until
-// stopped: the input of a FileStreamSource.
-type fileSource struct {
+// ticker writes a numbered value ("<prefix>-000001", ...) on every tick
+// until halted, and remembers the values written: a file source's lines
+// or a producer's acknowledged records.
+type ticker struct {
 	mu      sync.Mutex
 	written []string
 	stop    chan struct{}
 	done    chan error
 }
 
-func startFileSource(t *testing.T, path, prefix string, every time.Duration) *fileSource {
+// startTicker runs write on every tick; release runs when it stops.
+func startTicker(t *testing.T, prefix string, every time.Duration, write func(v string) error, release func()) *ticker {
+	t.Helper()
+	k := &ticker{stop: make(chan struct{}), done: make(chan error, 1)}
+	go func() {
+		defer release()
+		tick := time.NewTicker(every)
+		defer tick.Stop()
+		for i := 1; ; i++ {
+			select {
+			case <-k.stop:
+				k.done <- nil
+				return
+			case <-tick.C:
+			}
+			v := fmt.Sprintf("%s-%06d", prefix, i)
+			if err := write(v); err != nil {
+				k.done <- err
+				return
+			}
+			k.mu.Lock()
+			k.written = append(k.written, v)
+			k.mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() { k.halt(t) })
+	return k
+}
+
+// startFileSource appends numbered lines to a file, each in one write:
+// the input of a FileStreamSource.
+func startFileSource(t *testing.T, path, prefix string, every time.Duration) *ticker {
 	t.Helper()
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &fileSource{stop: make(chan struct{}), done: make(chan error, 1)}
-	go func() {
-		defer f.Close()
-		tick := time.NewTicker(every)
-		defer tick.Stop()
-		for i := 1; ; i++ {
-			select {
-			case <-s.stop:
-				s.done <- nil
-				return
-			case <-tick.C:
-			}
-			v := fmt.Sprintf("%s-%06d", prefix, i)
-			if _, err := f.WriteString(v + "\n"); err != nil {
-				s.done <- fmt.Errorf("append %s to %s: %w", v, path, err)
-				return
-			}
-			s.mu.Lock()
-			s.written = append(s.written, v)
-			s.mu.Unlock()
+	return startTicker(t, prefix, every, func(v string) error {
+		if _, err := f.WriteString(v + "\n"); err != nil {
+			return fmt.Errorf("append %s to %s: %w", v, path, err)
 		}
-	}()
-	t.Cleanup(func() { s.halt(t) })
-	return s
+		return nil
+	}, func() { f.Close() })
 }
 
-func (s *fileSource) halt(t *testing.T) {
-	select {
-	case <-s.stop:
-		return
-	default:
-	}
-	close(s.stop)
-	if err := <-s.done; err != nil {
-		t.Error(err)
-	}
-}
-
-func (s *fileSource) values() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.written...)
-}
-
-// producer writes numbered JSON strings to a topic with sarama until
-// stopped and remembers what the broker acknowledged.
-type producer struct {
-	mu    sync.Mutex
-	acked []string
-	stop  chan struct{}
-	done  chan error
-}
-
-func startProducer(t *testing.T, brokers []string, topic, prefix string, every time.Duration) *producer {
+// startProducer produces numbered JSON strings to a topic with sarama;
+// its values are those the broker acknowledged.
+func startProducer(t *testing.T, brokers []string, topic, prefix string, every time.Duration) *ticker {
 	t.Helper()
 	cfg := sarama.NewConfig()
 	cfg.Version = sarama.V3_6_0_0
@@ -553,49 +542,32 @@ func startProducer(t *testing.T, brokers []string, topic, prefix string, every t
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &producer{stop: make(chan struct{}), done: make(chan error, 1)}
-	go func() {
-		defer sp.Close()
-		tick := time.NewTicker(every)
-		defer tick.Stop()
-		for i := 1; ; i++ {
-			select {
-			case <-p.stop:
-				p.done <- nil
-				return
-			case <-tick.C:
-			}
-			v := fmt.Sprintf("%s-%06d", prefix, i)
-			// A JSON string: the seed's converters are schemaless JSON.
-			if _, _, err := sp.SendMessage(&sarama.ProducerMessage{Topic: topic, Value: sarama.StringEncoder(`"` + v + `"`)}); err != nil {
-				p.done <- fmt.Errorf("produce %s to %s: %w", v, topic, err)
-				return
-			}
-			p.mu.Lock()
-			p.acked = append(p.acked, v)
-			p.mu.Unlock()
+	return startTicker(t, prefix, every, func(v string) error {
+		// A JSON string: the seed's converters are schemaless JSON.
+		if _, _, err := sp.SendMessage(&sarama.ProducerMessage{Topic: topic, Value: sarama.StringEncoder(`"` + v + `"`)}); err != nil {
+			return fmt.Errorf("produce %s to %s: %w", v, topic, err)
 		}
-	}()
-	t.Cleanup(func() { p.halt(t) })
-	return p
+		return nil
+	}, func() { sp.Close() })
 }
 
-func (p *producer) halt(t *testing.T) {
+// halt stops the ticker; it is safe to call twice.
+func (k *ticker) halt(t *testing.T) {
 	select {
-	case <-p.stop:
+	case <-k.stop:
 		return
 	default:
 	}
-	close(p.stop)
-	if err := <-p.done; err != nil {
+	close(k.stop)
+	if err := <-k.done; err != nil {
 		t.Error(err)
 	}
 }
 
-func (p *producer) values() []string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return append([]string(nil), p.acked...)
+func (k *ticker) values() []string {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return append([]string(nil), k.written...)
 }
 
 // tally compares the values sent with the lines of a sink file.

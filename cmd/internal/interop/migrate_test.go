@@ -179,8 +179,8 @@ type load struct {
 	work               map[string]int
 	in                 string
 	outEvents, outLogs string
-	src                *fileSource
-	prod               *producer
+	src                *ticker
+	prod               *ticker
 }
 
 // startLoad creates the connectors through a and b, waits until they run
